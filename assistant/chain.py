@@ -1,0 +1,186 @@
+"""The answering chain: validate → make standalone → retrieve → refuse or answer → cite.
+
+Built from LangChain runnables; it streams ``Delta`` text pieces and ends with one ``Answer``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
+
+from assistant.citations import curate
+from assistant.errors import ProviderUnavailable
+from assistant.extractive import Candidate, ExtractiveAnswerer, wants_several
+from assistant.followup import standalone_question
+from assistant.guard import clean_conversation, is_injection
+from assistant.llm import LLMAnswerer
+from assistant.settings import Settings
+from assistant.types import Answer, Message, Passage
+from index.retrieval import HybridRetriever, SearchResult
+
+log = logging.getLogger(__name__)
+
+REFUSAL = "抱歉，这份报告中没有找到与您的问题相关的内容，我无法回答。您可以换个问法，或询问报告涉及的工作成绩和目标。"
+FALLBACK_NOTICE = "智能回答服务暂时不可用，以下是从报告原文中直接摘录的内容。"
+COVERAGE_WEIGHT = 0.05
+_YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A piece of answer text, as it is produced."""
+
+    text: str
+
+
+@dataclass
+class Turn:
+    question: str
+    history: list[Message]
+    standalone: str = ""
+    result: SearchResult | None = None
+    sentences: list[Candidate] = field(default_factory=list)  # the passages' sentences, best first
+    evidence: float = 0.0
+    refusal: str = ""  # why, for operators; empty when the question will be answered
+    trace: dict[str, object] = field(default_factory=dict)
+
+
+class AnswerChain:
+    def __init__(
+        self,
+        settings: Settings,
+        retriever: HybridRetriever,
+        extractive: ExtractiveAnswerer,
+        llm: LLMAnswerer | None = None,
+    ) -> None:
+        self.settings = settings
+        self.retriever = retriever
+        self.extractive = extractive
+        self.llm = llm
+        self.known_years = {int(p) for p in retriever.periods} | {
+            int(y) for p in retriever.passages for y in _YEAR_IN_TEXT.findall(p.text)
+        }
+        self.runnable: Runnable = (
+            RunnableLambda(self.prepare).with_config(run_name="prepare")
+            | RunnableLambda(self.condense).with_config(run_name="condense")
+            | RunnableLambda(self.retrieve).with_config(run_name="retrieve")
+            | RunnableGenerator(self._generate).with_config(run_name="generate")
+        )
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def prepare(self, messages: list[Message]) -> Turn:
+        question, history = clean_conversation(messages, self.settings.limits)
+        return Turn(question=question, history=history)
+
+    def condense(self, turn: Turn) -> Turn:
+        year = self.settings.corpus.report_year
+        turn.standalone = standalone_question(turn.question, turn.history, year)
+        if self.llm is not None and turn.history:
+            try:
+                turn.standalone = self.llm.condense(turn.question, turn.history)
+            except ProviderUnavailable as exc:
+                log.warning("condense failed, carrying the subject over instead: %s", exc)
+        return turn
+
+    def retrieve(self, turn: Turn) -> Turn:
+        if is_injection(turn.question):
+            turn.refusal = "instruction override or role change"
+            return turn
+        result = self.retriever.search(turn.standalone)
+        if wants_several(turn.standalone) and result.passages:
+            # Open questions read on: the rest of the best passage's paragraph joins the evidence.
+            result = replace(result, passages=_with(result.passages, self.retriever.following(result.passages[0])))
+        turn.result = result
+        turn.sentences = self.extractive.rank(turn.standalone, result.passages, result.years)
+        turn.evidence = evidence(turn.sentences, result.coverage)
+        unknown = sorted(y for y in result.years if y not in self.known_years)
+        if unknown:
+            turn.refusal = f"asks about {unknown}, which the report does not cover"
+        elif turn.evidence < self.settings.retrieval.refusal_threshold:
+            turn.refusal = f"weak evidence {turn.evidence:.3f} (coverage {result.coverage:.2f})"
+        return turn
+
+    def _generate(self, turns: Iterator[Turn]) -> Iterator[Delta | Answer]:
+        for turn in turns:
+            if turn.refusal or turn.result is None:
+                log.info("refused %r: %s", turn.question, turn.refusal)
+                yield Delta(REFUSAL)
+                yield Answer(text=REFUSAL, refused=True)
+            elif self.llm is not None:
+                yield from self._generate_llm(turn)
+            else:
+                yield from self._generate_extractive(turn)
+
+    def _generate_extractive(self, turn: Turn, notice: str = "") -> Iterator[Delta | Answer]:
+        assert turn.result is not None
+        passages = turn.result.passages
+        text, quotes = self.extractive.compose(turn.standalone, turn.sentences)
+        if not text:
+            yield Delta(REFUSAL)
+            yield Answer(text=REFUSAL, refused=True)
+            return
+        for sentence in re.findall(r".+?\[\d+\]", text):
+            yield Delta(sentence)
+        yield replace(curate(text, passages, quotes), notice=notice)
+
+    def _generate_llm(self, turn: Turn) -> Iterator[Delta | Answer]:
+        assert turn.result is not None and self.llm is not None
+        passages = turn.result.passages
+        pieces: list[str] = []
+        try:
+            for piece in self.llm.stream_answer(turn.standalone, passages):
+                pieces.append(piece)
+                yield Delta(piece)
+        except ProviderUnavailable as exc:
+            log.warning("LLM unavailable, answering extractively: %s", exc)
+            yield from self._generate_extractive(turn, notice=FALLBACK_NOTICE)
+            return
+        text = "".join(pieces).strip()
+        answer = curate(text, passages)
+        if _is_refusal(text, self.llm.refusal):
+            yield Answer(text=REFUSAL, refused=True)
+        else:
+            yield answer
+
+    # -- entry points ------------------------------------------------------------------------
+
+    def stream(self, messages: list[Message]) -> Iterator[Delta | Answer]:
+        yield from self.runnable.stream(messages)
+
+    def passages(self, messages: list[Message]) -> list[Passage]:
+        """What retrieval hands the answerer for this conversation (for evaluation and debugging)."""
+        turn = self.retrieve(self.condense(self.prepare(messages)))
+        return turn.result.passages if turn.result else []
+
+    def answer(self, messages: list[Message]) -> Answer:
+        final = None
+        for event in self.stream(messages):
+            if isinstance(event, Answer):
+                final = event
+        assert final is not None, "the chain always ends with an Answer"
+        return final
+
+
+def _with(passages: list[Passage], extra: Passage | None) -> list[Passage]:
+    known = {p.chunk_id for p in passages}
+    return passages if extra is None or extra.chunk_id in known else [*passages, extra]
+
+
+def evidence(sentences: list[Candidate], coverage: float) -> float:
+    """How well the report supports an answer: the closest sentence, plus a little for shared words.
+
+    e5 similarities sit in a narrow band (~0.8–0.95), so the words the question and the passages
+    share break near-ties between a paraphrase and a question the report does not cover.
+    """
+    best = max((c.dense for c in sentences), default=0.0)
+    return best + COVERAGE_WEIGHT * coverage
+
+
+def _is_refusal(text: str, refusal: str) -> bool:
+    core = refusal.rstrip("。")
+    return not text or core[:12] in text

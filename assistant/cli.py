@@ -1,0 +1,198 @@
+"""`assistant` command line: index, search, ask, chat, eval, serve, unanswered.
+
+The edge where errors become messages: Chinese for the user, English detail for the operator,
+a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from assistant.errors import AssistantError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from assistant.settings import load_settings
+
+    return load_settings(args.config)
+
+
+def _assistant(args: argparse.Namespace, build: bool = True):  # type: ignore[no-untyped-def]
+    from assistant.service import Assistant
+
+    return Assistant.from_settings(_settings(args), build=build, progress=_progress)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from assistant.service import ensure_index
+    from index.embeddings import make_embedder
+
+    settings = _settings(args)
+    ensure_index(settings, make_embedder(settings.embedding, _progress), _progress)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    passages = _assistant(args, build=not args.no_build).search(args.query, args.k)
+    if args.json:
+        print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
+        return 0
+    for n, p in enumerate(passages, start=1):
+        print(f"[{n}] score={p.score:.3f}  {p.section}  (period {p.period or '-'}, ¶{p.paragraph}, {p.start}-{p.end})")
+        print(f"    {p.text}\n")
+    return 0
+
+
+def _print_answer(answer, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    if as_json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return
+    if answer.notice:
+        print(f"（{answer.notice}）")
+    print(answer.text)
+    for c in answer.citations:
+        print(f"  [{c.n}] {c.section}（{c.period or '总述'}，第{c.paragraph}段，字符 {c.start}-{c.end}）")
+        print(f"      {c.quote or c.text}")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Each question is a turn of one conversation; every answer is printed."""
+    from assistant.types import Message
+
+    assistant = _assistant(args)
+    messages: list[Message] = []
+    for question in args.questions:
+        messages.append(Message("user", question))
+        answer = assistant.answer(messages)
+        messages.append(Message("assistant", answer.text))
+        if len(args.questions) > 1 and not args.json:
+            print(f"问：{question}")
+        _print_answer(answer, args.json)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from assistant.types import Message
+
+    assistant = _assistant(args)
+    print("请输入关于报告的问题（空行或 Ctrl-D 退出）：")
+    messages: list[Message] = []
+    while True:
+        try:
+            question = input("问> ").strip()
+        except EOFError:
+            return 0
+        if not question:
+            return 0
+        try:
+            answer = assistant.answer([*messages, Message("user", question)])
+        except AssistantError as exc:
+            print(exc.user_message)
+            continue
+        messages += [Message("user", question), Message("assistant", answer.text)]
+        _print_answer(answer, as_json=False)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.evaluate import evaluate, format_table, to_json
+
+    report = evaluate(Path(args.file), _assistant(args))
+    print(format_table(report))
+    if args.json:
+        Path(args.json).write_text(to_json(report), encoding="utf-8")
+        print(f"wrote {args.json}", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from assistant.web.api import serve
+
+    assistant = _assistant(args)
+    settings = assistant.settings
+    serve(settings, assistant, args.host or settings.server.host, args.port or settings.server.port)
+    return 0
+
+
+def cmd_unanswered(args: argparse.Namespace) -> int:
+    from assistant.feedback import FeedbackStore
+
+    settings = _settings(args)
+    rows = FeedbackStore(settings.state_dir / "feedback.sqlite3").unanswered(args.limit)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+    for row in [] if args.json else rows:
+        print(f"{row['created_at']}  {row['question']}  ({row.get('reason') or ''})")
+    if not rows and not args.json:
+        print("no unanswered questions yet", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description="Ask what the report says, in Chinese.")
+    parser.add_argument("--config", type=Path, default=None, help="settings file (default: config.yaml)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what the chain does")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("index", help="build or update the index").set_defaults(handler=cmd_index)
+
+    p = sub.add_parser("search", help="show the passages retrieved for a query")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=None)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--no-build", action="store_true", help="fail instead of building a missing index")
+    p.set_defaults(handler=cmd_search)
+
+    p = sub.add_parser("ask", help="answer one question (several: one conversation)")
+    p.add_argument("questions", nargs="+", metavar="question")
+    p.add_argument("--json", action="store_true", help='print {"answer", "citations", "refused"}')
+    p.set_defaults(handler=cmd_ask)
+
+    sub.add_parser("chat", help="ask questions in the terminal").set_defaults(handler=cmd_chat)
+
+    p = sub.add_parser("eval", help="measure retrieval and answers on a question set (.jsonl)")
+    p.add_argument("file")
+    p.add_argument("--json", metavar="OUT", help="also write the figures and items as JSON")
+    p.set_defaults(handler=cmd_eval)
+
+    p = sub.add_parser("serve", help="start the web page, widget and API")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(handler=cmd_serve)
+
+    p = sub.add_parser("unanswered", help="list questions the report could not answer")
+    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_unanswered)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except AssistantError as exc:
+        print(f"错误：{exc.user_message}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""Run a question set (the devset.jsonl format) through the assistant and measure it."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from assistant.errors import AssistantError
+from assistant.types import Answer, Message, Passage
+
+
+class Answering(Protocol):
+    def answer(self, messages: list[Message]) -> Answer: ...
+    def retrieve(self, messages: list[Message]) -> list[Passage]: ...
+
+
+NO_EVIDENCE = -1
+
+
+@dataclass
+class ItemResult:
+    id: str
+    kind: str
+    rank: int | None  # 1-based rank of the first passage holding the evidence; None if not in top 5
+    answer_ok: bool | None
+    refusal_ok: bool
+    seconds: float
+    answer: str
+
+
+@dataclass
+class Report:
+    items: list[ItemResult] = field(default_factory=list)
+
+    def metrics(self) -> dict[str, float | int]:
+        with_evidence = [i for i in self.items if i.rank != NO_EVIDENCE]
+        judged = [i for i in self.items if i.answer_ok is not None]
+        latencies = sorted(i.seconds for i in self.items)
+
+        def hit(k: int) -> float:
+            return _share(i.rank is not None and 0 < i.rank <= k for i in with_evidence)
+
+        return {
+            "questions": len(self.items),
+            "hit@1": hit(1),
+            "hit@3": hit(3),
+            "hit@5": hit(5),
+            "mrr": round(statistics.fmean([1 / i.rank if i.rank else 0.0 for i in with_evidence] or [0.0]), 3),
+            "answer_accuracy": _share(i.answer_ok for i in judged),
+            "refusal_accuracy": _share(i.refusal_ok for i in self.items),
+            "latency_p50_ms": round(_percentile(latencies, 50) * 1000),
+            "latency_p95_ms": round(_percentile(latencies, 95) * 1000),
+        }
+
+
+def _share(flags: Any) -> float:
+    values = list(flags)
+    return round(sum(bool(v) for v in values) / len(values), 3) if values else 0.0
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return 0.0
+    index = min(len(values) - 1, max(0, round(pct / 100 * len(values) + 0.5) - 1))
+    return values[index]
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise AssistantError(f"cannot read question set {path}: {exc.strerror}") from exc
+    items = []
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            try:
+                items.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise AssistantError(f"{path}:{number} is not valid JSON: {exc.msg}") from exc
+    return items
+
+
+def _conversation(item: dict[str, Any], assistant: Answering) -> tuple[Answer, list[Message]]:
+    """Answer each turn in order (the assistant sees its own earlier answers); return the last."""
+    turns = item.get("turns") or [item["question"]]
+    messages: list[Message] = []
+    answer = Answer(text="")
+    for turn in turns:
+        messages.append(Message("user", turn))
+        answer = assistant.answer(messages)
+        messages.append(Message("assistant", answer.text))
+    return answer, messages[:-1]
+
+
+def evaluate_item(item: dict[str, Any], assistant: Answering) -> ItemResult:
+    started = time.perf_counter()
+    answer, asked = _conversation(item, assistant)
+    seconds = time.perf_counter() - started
+    rank: int | None = NO_EVIDENCE
+    if item.get("evidence"):
+        evidence = _squash(item["evidence"])
+        retrieved = [p.text for p in assistant.retrieve(asked)][:5]
+        rank = next((n for n, text in enumerate(retrieved, 1) if evidence in _squash(text)), None)
+    text = _squash(answer.text)
+    answer_ok = None
+    if item.get("must"):
+        answer_ok = all(_squash(m) in text for m in item["must"]) and not any(
+            _squash(m) in text for m in item.get("must_not", [])
+        )
+    refusal_ok = answer.refused == bool(item.get("refuse"))
+    return ItemResult(item["id"], item.get("kind", ""), rank, answer_ok, refusal_ok, seconds, answer.text)
+
+
+def evaluate(path: Path, assistant: Answering) -> Report:
+    return Report([evaluate_item(item, assistant) for item in load_questions(path)])
+
+
+def format_table(report: Report) -> str:
+    metrics = report.metrics()
+    rows = [f"{name:<18}{value}" for name, value in metrics.items()]
+    misses = [
+        f"  {i.id:<8} {i.kind:<10} rank={i.rank} answer_ok={i.answer_ok} refusal_ok={i.refusal_ok}: {i.answer[:60]}"
+        for i in report.items
+        if (i.rank is None) or i.answer_ok is False or not i.refusal_ok
+    ]
+    return "\n".join(["metric            value", *rows, *(["misses:", *misses] if misses else [])])
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(
+        {"metrics": report.metrics(), "items": [asdict(i) for i in report.items]}, ensure_ascii=False, indent=2
+    )

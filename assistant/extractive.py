@@ -1,0 +1,121 @@
+"""The default answerer, no LLM: quote the passages' sentences that best answer the question.
+
+It only ever copies whole sentences of the passages, so it cannot write a figure that the
+report does not contain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from assistant.types import Passage
+from index.chunking import split_sentences
+from index.embeddings import TextEmbedder
+from index.text import NUMBER, tokens
+
+# Questions that ask for an amount want a sentence with a figure in it.
+_ASKS_AMOUNT = re.compile(r"多少|几|比例|占比|百分之|增长|增速|下降|提高|规模|目标|数量|总量|投资|产值|收入")
+# Lists and open questions ("怎么样") are answered with several sentences, not just the best one.
+_ASKS_SEVERAL = re.compile(
+    r"哪些|哪几|哪[一二三四五六七八九十\d]+[个项家类大]|有什么|都有|包括|怎么样|怎样|如何|情况|进展|成效|成绩|举措|措施"
+)
+_PERIOD_WEIGHT = 0.05
+_MIN_SENTENCE = 12  # shorter ones are topic lines ("千方百计稳定经济运行。"), not answers
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage: int  # 1-based number of the passage it came from
+    text: str
+    position: int  # order in the passage list
+    start: int = 0  # offset in the source text
+    paragraph: int = 0
+    score: float = 0.0
+    dense: float = 0.0  # cosine similarity of the sentence alone to the question
+
+
+def _candidates(passages: list[Passage]) -> list[Candidate]:
+    found: list[Candidate] = []
+    seen: set[str] = set()
+    for n, passage in enumerate(passages, start=1):
+        for sentence in split_sentences(passage.text, passage.start):
+            text = sentence.text.strip()
+            if len(text) >= _MIN_SENTENCE and text not in seen:  # overlapping chunks repeat sentences
+                seen.add(text)
+                found.append(Candidate(n, text, len(found), sentence.start, passage.paragraph))
+    return found
+
+
+def _overlap(question_tokens: set[str], sentence: str) -> float:
+    if not question_tokens:
+        return 0.0
+    sentence_tokens = set(tokens(sentence))
+    hits = sum(len(t) for t in question_tokens if t in sentence_tokens or t in sentence)
+    return hits / sum(len(t) for t in question_tokens)
+
+
+class ExtractiveAnswerer:
+    def __init__(self, embedder: TextEmbedder, max_sentences: int = 3) -> None:
+        self.embedder = embedder
+        self.max_sentences = max_sentences
+
+    def rank(self, question: str, passages: list[Passage], years: frozenset[int] = frozenset()) -> list[Candidate]:
+        """Every sentence of the passages, best answer first; ``years`` the question names."""
+        candidates = _candidates(passages)
+        if not candidates:
+            return []
+        q_vec = self.embedder.embed_queries([question])[0]
+        dense = self.embedder.embed_passages([c.text for c in candidates]) @ q_vec
+        q_tokens = set(tokens(question))
+        wants_amount = bool(_ASKS_AMOUNT.search(question))
+        top = max(p.score for p in passages) or 1.0
+        scored = []
+        for cand, similarity in zip(candidates, dense, strict=True):
+            score = float(similarity) + 0.6 * _overlap(q_tokens, cand.text)
+            score += 0.1 * passages[cand.passage - 1].score / top  # trust the retriever's ranking a little
+            if wants_amount and NUMBER.search(cand.text):
+                score += 0.1
+            score += _PERIOD_WEIGHT * _period_match(passages[cand.passage - 1].period, years)
+            scored.append(replace(cand, score=score, dense=float(similarity)))
+        return sorted(scored, key=lambda c: -c.score)
+
+    def select(self, question: str, ranked: list[Candidate]) -> list[Candidate]:
+        if not ranked:
+            return []
+        best = ranked[0]
+        if not wants_several(question):
+            return [c for c in ranked[: self.max_sentences] if c.score >= best.score - 0.06]
+        # An open question is answered by the best sentence and what the report says right after it.
+        following = sorted(
+            (c for c in ranked if c.paragraph == best.paragraph and c.start > best.start), key=lambda c: c.start
+        )
+        close = [c for c in ranked[1:] if c.score >= best.score - 0.12 and c not in following]
+        return [best, *following, *close][: self.max_sentences]
+
+    def compose(self, question: str, ranked: list[Candidate]) -> tuple[str, dict[int, str]]:
+        """Answer text with [n] markers, and the quote taken from each cited passage."""
+        chosen = self.select(question, ranked)
+        quotes: dict[int, str] = {}
+        parts = []
+        for cand in chosen:
+            quotes.setdefault(cand.passage, cand.text)
+            parts.append(f"{_as_sentence(cand.text)}[{cand.passage}]")
+        return "".join(parts), quotes
+
+
+def wants_several(question: str) -> bool:
+    """Lists and open questions ("怎么样", "有哪些") deserve more than the single best sentence."""
+    return bool(_ASKS_SEVERAL.search(question))
+
+
+def _period_match(period: str, years: frozenset[int]) -> int:
+    """+1 when the passage is about the year asked, -1 when it is about another, else 0."""
+    if not years or not period:
+        return 0
+    return 1 if int(period) in years else -1
+
+
+def _as_sentence(text: str) -> str:
+    text = text.strip()
+    return text if text[-1] in "。！？”" else text.rstrip("；;，,、") + "。"

@@ -1,0 +1,59 @@
+"""Questions that must be refused before any retrieval or LLM call: input checks and injections."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from assistant.errors import InvalidQuestion
+from assistant.settings import LimitSettings
+from assistant.types import Message
+
+# Attempts to override the assistant's instructions, reveal them, or switch its role. These are
+# the generic shapes of prompt injection, in Chinese and English, not phrasings of any test set.
+_INJECTION = re.compile(
+    r"(忽略|无视|忘记|忘掉|不要理会|跳过|覆盖|取消)[^，。,.!?！？]{0,12}(指令|指示|提示|规则|设定|限制|要求|约束|prompt)"
+    r"|(系统|system)\s*(提示|指令|prompt|消息|设定)"
+    r"|提示词|越狱|jailbreak|developer\s*mode|开发者模式|\bDAN\b"
+    r"|(没有|不受|解除|去掉|摆脱)[^，。,.]{0,6}(任何)?(限制|约束|审查)"
+    r"|你(现在|从现在起|从此)?(是|扮演|充当|假装|作为)[^，。,.]{0,12}(AI|人工智能|助手|机器人|角色|模型|黑客|专家)"
+    r"|角色扮演|假装你是|请你扮演"
+    r"|ignore\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above|earlier)"
+    r"|disregard\s+(all\s+|the\s+)?(previous|prior|above|instructions)"
+    r"|(reveal|print|show|repeat)\s+(your|the)\s+(system\s+)?(prompt|instructions)",
+    re.IGNORECASE,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def is_injection(question: str) -> bool:
+    return bool(_INJECTION.search(question))
+
+
+def clean_question(text: object, limits: LimitSettings) -> str:
+    """The question as the assistant will read it, or InvalidQuestion with a Chinese message."""
+    if not isinstance(text, str):
+        raise InvalidQuestion("question must be a string", user_message="问题格式不正确。")
+    text = unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
+    if not text:
+        raise InvalidQuestion("empty question", user_message="请输入您的问题。")
+    if len(text) > limits.max_question_chars:
+        raise InvalidQuestion(
+            f"question has {len(text)} characters; the limit is {limits.max_question_chars}",
+            user_message=f"问题太长了，请控制在{limits.max_question_chars}字以内。",
+        )
+    return text
+
+
+def clean_conversation(messages: list[Message], limits: LimitSettings) -> tuple[str, list[Message]]:
+    """Split a conversation into the last user question and the (trimmed) history before it."""
+    if not messages or messages[-1].role != "user":
+        raise InvalidQuestion("the conversation must end with a user message", user_message="请输入您的问题。")
+    if len(messages) > limits.max_turns * 2:
+        raise InvalidQuestion(
+            f"conversation has {len(messages)} messages; the limit is {limits.max_turns * 2}",
+            user_message="对话太长了，请清空对话后重新提问。",
+        )
+    question = clean_question(messages[-1].content, limits)
+    history = [m for m in messages[:-1] if isinstance(m.content, str) and m.content.strip()]
+    return question, history[-limits.max_turns :]

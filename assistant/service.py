@@ -1,0 +1,85 @@
+"""The assistant as one object: built once from settings, then asked questions by every edge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.chain import AnswerChain, Delta
+from assistant.errors import IndexNotBuilt
+from assistant.extractive import ExtractiveAnswerer
+from assistant.guard import clean_question
+from assistant.llm import LLMAnswerer, make_chat_model
+from assistant.settings import Settings
+from assistant.types import Answer, Message, Passage
+from index.embeddings import TextEmbedder, make_embedder
+from index.loader import Document, load_documents
+from index.retrieval import HybridRetriever
+from index.store import IndexReport, build_index, open_store
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Stats:
+    chunks: int
+    documents: int
+
+
+class Assistant:
+    def __init__(self, settings: Settings, embedder: TextEmbedder, chat_model: Any | None = None) -> None:
+        from assistant.chain import REFUSAL
+
+        self.settings = settings
+        self.embedder = embedder
+        store = open_store(settings.store, embedder, create=False)
+        self.retriever = HybridRetriever(store, embedder, settings.retrieval, settings.corpus.report_year)
+        if not len(self.retriever):
+            raise IndexNotBuilt("the index is empty: run `assistant index`")
+        if chat_model is None and settings.answer.provider == "openai":
+            chat_model = make_chat_model(settings.answer.openai)
+        llm = LLMAnswerer(chat_model, REFUSAL) if chat_model is not None else None
+        extractive = ExtractiveAnswerer(embedder, settings.answer.max_sentences)
+        self.chain = AnswerChain(settings, self.retriever, extractive, llm)
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, build: bool = True, progress: Progress | None = None
+    ) -> Assistant:
+        """Load the model and the index; with ``build``, first create whatever is missing."""
+        embedder = make_embedder(settings.embedding, progress)
+        if build:
+            ensure_index(settings, embedder, progress)
+        return cls(settings, embedder)
+
+    def answer(self, messages: list[Message]) -> Answer:
+        return self.chain.answer(messages)
+
+    def stream(self, messages: list[Message]) -> Iterator[Delta | Answer]:
+        return self.chain.stream(messages)
+
+    def ask(self, question: str, history: list[Message] | None = None) -> Answer:
+        return self.answer([*(history or []), Message("user", question)])
+
+    def retrieve(self, messages: list[Message]) -> list[Passage]:
+        return self.chain.passages(messages)
+
+    def search(self, query: str, k: int | None = None) -> list[Passage]:
+        query = clean_question(query, self.settings.limits)
+        return self.retriever.search(query, k).passages
+
+    def stats(self) -> Stats:
+        return Stats(chunks=len(self.retriever), documents=len(self.retriever.documents))
+
+    def documents(self) -> list[Document]:
+        """The reports as loaded from disk, for the full-text page."""
+        return load_documents(self.settings.corpus.paths)
+
+
+def ensure_index(settings: Settings, embedder: TextEmbedder, progress: Progress | None = None) -> IndexReport:
+    """Bring the index up to date with the report files; cheap when nothing changed."""
+    report = build_index(settings, embedder, progress)
+    if progress:
+        progress(report.summary())
+    return report
