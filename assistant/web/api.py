@@ -1,0 +1,88 @@
+"""The HTTP app: JSON API, OpenAI-compatible API, report pages, widget files and the Gradio page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from starlette.middleware.cors import CORSMiddleware
+
+from assistant.errors import ConfigError
+from assistant.feedback import FeedbackStore
+from assistant.settings import Settings
+from assistant.web.answering import Answering, AssistantLike
+from assistant.web.chat import chat_router
+from assistant.web.errors import install_error_handlers
+from assistant.web.headers import NoSniffMiddleware
+from assistant.web.openai_compat import openai_router
+from assistant.web.ratelimit import SlidingWindowLimiter
+from assistant.web.report_page import report_router
+from assistant.web.schemas import Health
+from assistant.web.static import static_router
+from assistant.web.suggestions import suggest_questions
+
+DESCRIPTION = """Ask, in Chinese, what the report says. Answers cite the passages they come from;
+`citations[].paragraph` links to `/report#p{paragraph}`, `start`/`end` index into `/report.txt`.
+Errors are `{"error": "<message for the user, in Chinese>"}`."""
+
+
+def create_app(settings: Settings, assistant: AssistantLike, *, ui: bool = True) -> FastAPI:
+    """Build the app around a ready assistant; ``ui=False`` serves the APIs and pages only."""
+    app = FastAPI(title="报告问答助手 API", description=DESCRIPTION)
+    install_error_handlers(app)
+    # Always installed, so unlisted origins get no CORS headers (Gradio then adds none either).
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.server.cors_origins),
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type"],
+        max_age=600,
+    )
+    app.add_middleware(NoSniffMiddleware)
+
+    store = FeedbackStore.for_state_dir(settings.state_dir)
+    answering = Answering(assistant, store, settings.server.request_timeout)
+    limiter = SlidingWindowLimiter(settings.server.rate_limit_per_minute)
+    documents = assistant.documents()
+    suggestions = suggest_questions(documents, settings.corpus.report_year)
+
+    app.include_router(health_router(assistant))
+    app.include_router(chat_router(answering, store, limiter, suggestions))
+    app.include_router(openai_router(answering, limiter))
+    app.include_router(report_router(documents))
+    app.include_router(static_router())
+    if ui:
+        mount_ui(app, settings, assistant)  # last: a mount at "/" would shadow every later route
+    return app
+
+
+def health_router(assistant: AssistantLike) -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz", response_model=Health)
+    async def healthz() -> Health:
+        stats = assistant.stats()
+        return Health(chunks=stats.chunks, documents=stats.documents)
+
+    return router
+
+
+def mount_ui(app: FastAPI, settings: Settings, assistant: AssistantLike) -> None:
+    import gradio as gr
+
+    try:
+        import ui as page
+    except ModuleNotFoundError as exc:
+        if exc.name != "ui":
+            raise
+        raise ConfigError(
+            "ui.py (the Gradio page) is not importable: reinstall, or serve with ui=False"
+        ) from exc
+    blocks = page.build_ui(settings, assistant)
+    # show_error=False: unexpected exceptions reach citizens as Gradio's generic notice, not in English.
+    gr.mount_gradio_app(
+        app,
+        blocks,
+        path="/",
+        server_name=settings.server.host,
+        server_port=settings.server.port,
+        show_error=False,
+    )

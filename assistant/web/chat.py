@@ -1,0 +1,94 @@
+"""The JSON API of the widget and the page: chat (plain or streamed), search, feedback, suggestions."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Depends, Response
+from starlette.concurrency import run_in_threadpool
+
+from assistant.errors import AssistantError
+from assistant.feedback import FeedbackStore
+from assistant.types import Answer
+from assistant.web import sse
+from assistant.web.answering import Answering, Event
+from assistant.web.errors import INTERNAL_ERROR
+from assistant.web.ratelimit import SlidingWindowLimiter
+from assistant.web.schemas import (
+    ERRORS,
+    ChatRequest,
+    ChatResponse,
+    FeedbackRequest,
+    Ok,
+    SearchHit,
+    SearchRequest,
+    SearchResponse,
+    Suggestions,
+)
+
+log = logging.getLogger(__name__)
+
+
+def new_message_id() -> str:
+    return uuid.uuid4().hex
+
+
+def chat_router(
+    answering: Answering, store: FeedbackStore, limiter: SlidingWindowLimiter, suggestions: list[str]
+) -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["chat"])
+    limited = [Depends(limiter)]
+
+    @router.post(
+        "/chat", response_model=ChatResponse, responses={**sse.STREAM_DOC, **ERRORS}, dependencies=limited
+    )
+    async def chat(body: ChatRequest) -> Response | ChatResponse:
+        """Answer the last question of the conversation, citing the report.
+
+        With `stream: true`: `event: delta` `{"text"}` pieces, then `event: citations` with the
+        final answer (authoritative: it replaces the pieces), then `event: done`; or `event: error`.
+        """
+        messages = [m.to_message() for m in body.messages]
+        message_id = new_message_id()
+        if body.stream:
+            return sse.sse_response(chat_events(message_id, await answering.stream(messages)))
+        return ChatResponse.of(message_id, await answering.answer(messages))
+
+    @router.post("/search", response_model=SearchResponse, responses=ERRORS, dependencies=limited)
+    async def search(body: SearchRequest) -> SearchResponse:
+        """The report passages closest to a query, best first."""
+        passages = await answering.search(body.query, body.k)
+        return SearchResponse(results=[SearchHit.of(n, p) for n, p in enumerate(passages, 1)])
+
+    @router.post("/feedback", status_code=201, response_model=Ok, responses=ERRORS, dependencies=limited)
+    async def feedback(body: FeedbackRequest) -> Ok:
+        """Rate an answer by the `id` the chat endpoint gave it."""
+        await run_in_threadpool(store.add_feedback, body.message_id, body.rating, body.comment)
+        return Ok()
+
+    @router.get("/suggestions", response_model=Suggestions)
+    async def suggested() -> Suggestions:
+        """Starter questions, derived from the report's section headings."""
+        return Suggestions(suggestions=suggestions)
+
+    return router
+
+
+async def chat_events(message_id: str, events: AsyncIterator[Event]) -> AsyncIterator[bytes]:
+    try:
+        async for item in events:
+            if isinstance(item, Answer):
+                yield sse.event("citations", ChatResponse.of(message_id, item).model_dump())
+            else:
+                yield sse.event("delta", {"text": item.text})
+    except AssistantError as exc:
+        log.warning("answer stream failed: %s: %s", type(exc).__name__, exc)
+        yield sse.event("error", {"message": exc.user_message})
+        return
+    except Exception:
+        log.exception("answer stream failed")
+        yield sse.event("error", {"message": INTERNAL_ERROR})
+        return
+    yield sse.event("done", {"id": message_id})

@@ -1,0 +1,126 @@
+"""Request and response bodies of the JSON API, as they appear on the /docs page."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.types import Answer, Citation, Message, Passage
+
+# Hard caps against oversized bodies only; the real limits (question length, turns) come from
+# config and are checked by the core, which answers with a Chinese message.
+_MAX_CONTENT = 20_000
+_MAX_MESSAGES = 400
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChatMessage(Body):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=_MAX_CONTENT)
+
+    def to_message(self) -> Message:
+        return Message(self.role, self.content)
+
+
+class ChatRequest(Body):
+    messages: list[ChatMessage] = Field(
+        min_length=1, max_length=_MAX_MESSAGES, description="The conversation; the last one is the question."
+    )
+    stream: bool = Field(False, description="true: answer as Server-Sent Events (delta, citations, done).")
+
+
+class CitationOut(BaseModel):
+    n: int = Field(description="The [n] marker in the answer text.")
+    doc: str
+    section: str
+    period: str
+    text: str
+    start: int = Field(description="Character offset of the passage in /report.txt.")
+    end: int
+    score: float
+    paragraph: int = Field(description="Paragraph number: /report#p{paragraph}.")
+    quote: str = Field(description="The sentence the answer took from this passage, when known.")
+
+    @classmethod
+    def of(cls, citation: Citation) -> CitationOut:
+        return cls(**citation.to_dict())
+
+
+class ChatResponse(BaseModel):
+    id: str = Field(description="Message id, for /api/feedback.")
+    answer: str
+    citations: list[CitationOut]
+    refused: bool = Field(description="true: the report does not cover the question.")
+    notice: str = Field(description="A note for the reader, e.g. that a fallback answer stands in.")
+
+    @classmethod
+    def of(cls, message_id: str, answer: Answer) -> ChatResponse:
+        return cls(
+            id=message_id, **{**answer.to_dict(), "citations": [CitationOut.of(c) for c in answer.citations]}
+        )
+
+
+class SearchRequest(Body):
+    query: str = Field(max_length=_MAX_CONTENT)
+    k: int | None = Field(None, ge=1, le=50, description="How many passages; default from config.")
+
+
+class SearchHit(BaseModel):
+    n: int
+    text: str
+    section: str
+    period: str
+    doc: str
+    start: int
+    end: int
+    score: float
+    paragraph: int
+
+    @classmethod
+    def of(cls, n: int, passage: Passage) -> SearchHit:
+        fields = {k: v for k, v in passage.to_dict().items() if k in cls.model_fields}
+        return cls(n=n, **fields)
+
+
+class SearchResponse(BaseModel):
+    results: list[SearchHit]
+
+
+class FeedbackRequest(Body):
+    message_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    rating: Literal["up", "down"]
+    comment: str = Field("", max_length=2000)
+
+
+class Ok(BaseModel):
+    ok: bool = True
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    chunks: int
+    documents: int
+
+
+class Suggestions(BaseModel):
+    suggestions: list[str]
+
+
+class ErrorBody(BaseModel):
+    error: str = Field(description="A message for the user, in Chinese.")
+
+
+# The error replies of the public endpoints, for the /docs page.
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in {
+        422: "Invalid question or body",
+        429: "Too many requests (see Retry-After)",
+        503: "Not ready",
+        504: "Answer timed out",
+    }.items()
+}

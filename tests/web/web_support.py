@@ -1,0 +1,73 @@
+"""A real uvicorn server in a background thread, and a parser for the streams it sends."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from assistant.web.server import Server, make_server
+
+
+@contextmanager
+def running(server: Server, timeout: float = 30.0) -> Iterator[str]:
+    """Serve on a free loopback port until the block ends; yields the base URL."""
+    # Bind first and hand uvicorn the socket: no race for the port with other processes.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + timeout
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.02)
+        url = server.url
+        assert httpx.get(f"{url}/healthz", timeout=10).status_code == 200
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        sock.close()
+
+
+@contextmanager
+def serving(settings: Any, assistant: Any, *, ui: bool = False) -> Iterator[str]:
+    with running(make_server(settings, assistant, "127.0.0.1", 0, ui=ui)) as url:
+        yield url
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    data: Any
+
+
+def parse_sse(text: str) -> list[Event]:
+    """Events of a text/event-stream body, per the spec's line rules (data JSON-decoded)."""
+    events = []
+    for block in text.replace("\r\n", "\n").split("\n\n"):
+        name, data = "message", []
+        for line in block.split("\n"):
+            field, _, value = line.partition(":")
+            value = value.removeprefix(" ")
+            if field == "event":
+                name = value
+            elif field == "data":
+                data.append(value)
+        if data:
+            joined = "\n".join(data)
+            events.append(Event(name, joined if joined == "[DONE]" else json.loads(joined)))
+    return events
+
+
+def ask(question: str) -> dict[str, Any]:
+    return {"messages": [{"role": "user", "content": question}]}
