@@ -126,16 +126,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_unanswered(args: argparse.Namespace) -> int:
+    """What citizens asked that the report could not answer, newest first, for the report's owners."""
+    from dataclasses import asdict
+
     from assistant.feedback import FeedbackStore
 
-    settings = _settings(args)
-    rows = FeedbackStore(settings.state_dir / "feedback.sqlite3").unanswered(args.limit)
+    rows = FeedbackStore.for_state_dir(_settings(args).state_dir).unanswered(args.limit)
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
-    for row in [] if args.json else rows:
-        print(f"{row['created_at']}  {row['question']}  ({row.get('reason') or ''})")
-    if not rows and not args.json:
+        print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2))
+    elif not rows:
         print("no unanswered questions yet", file=sys.stderr)
+    for row in [] if args.json else rows:
+        print(f"{row.created_at}  {row.question}" + (f"  ({row.reason})" if row.reason else ""))
     return 0
 
 

@@ -7,7 +7,11 @@ report does not contain.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import numpy as np
 
 from assistant.types import Passage
 from index.chunking import split_sentences
@@ -47,10 +51,15 @@ def _candidates(passages: list[Passage]) -> list[Candidate]:
     return found
 
 
+@lru_cache(maxsize=8192)
+def _token_set(sentence: str) -> frozenset[str]:
+    return frozenset(tokens(sentence))
+
+
 def _overlap(question_tokens: set[str], sentence: str) -> float:
     if not question_tokens:
         return 0.0
-    sentence_tokens = set(tokens(sentence))
+    sentence_tokens = _token_set(sentence)
     hits = sum(len(t) for t in question_tokens if t in sentence_tokens or t in sentence)
     return hits / sum(len(t) for t in question_tokens)
 
@@ -59,6 +68,17 @@ class ExtractiveAnswerer:
     def __init__(self, embedder: TextEmbedder, max_sentences: int = 3) -> None:
         self.embedder = embedder
         self.max_sentences = max_sentences
+        self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def _sentence_vectors(self, sentences: list[str]) -> np.ndarray:
+        """Vectors of report sentences, each embedded once: they come from a finite corpus."""
+        missing = [s for s in dict.fromkeys(sentences) if s not in self._vectors]
+        if missing:
+            with self._lock:
+                vectors = self.embedder.embed_passages(missing, while_answering=True)
+                self._vectors.update(zip(missing, vectors, strict=True))
+        return np.stack([self._vectors[s] for s in sentences])
 
     def rank(self, question: str, passages: list[Passage], years: frozenset[int] = frozenset()) -> list[Candidate]:
         """Every sentence of the passages, best answer first; ``years`` the question names."""
@@ -66,7 +86,7 @@ class ExtractiveAnswerer:
         if not candidates:
             return []
         q_vec = self.embedder.embed_queries([question])[0]
-        dense = self.embedder.embed_passages([c.text for c in candidates]) @ q_vec
+        dense = self._sentence_vectors([c.text for c in candidates]) @ q_vec
         q_tokens = set(tokens(question))
         wants_amount = bool(_ASKS_AMOUNT.search(question))
         top = max(p.score for p in passages) or 1.0

@@ -35,9 +35,13 @@ class TextEmbedder(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self.embed_queries([text])[0].tolist()
 
-    def embed_passages(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray:
+    def embed_passages(
+        self, texts: list[str], *, show_progress: bool = False, while_answering: bool = False
+    ) -> np.ndarray:
+        """``while_answering``: a request is waiting, so use the pinned query threads."""
         prompted = [self.settings.passage_prompt + t for t in texts]
-        return self.encode(prompted, threads=self.settings.index_threads, show_progress=show_progress)
+        threads = self.settings.query_threads if while_answering else self.settings.index_threads
+        return self.encode(prompted, threads=threads, show_progress=show_progress)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         prompted = [self.settings.query_prompt + t for t in texts]
