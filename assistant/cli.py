@@ -117,7 +117,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from assistant.web.api import serve
+    from assistant.web import serve
 
     assistant = _assistant(args)
     settings = assistant.settings
