@@ -69,8 +69,12 @@ def _print_answer(answer, as_json: bool) -> None:  # type: ignore[no-untyped-def
 
 def cmd_ask(args: argparse.Namespace) -> int:
     """Each question is a turn of one conversation; every answer is printed."""
+    from assistant.guard import clean_question
     from assistant.types import Message
 
+    settings = _settings(args)
+    for question in args.questions:  # fail fast, before the model loads
+        clean_question(question, settings.limits)
     assistant = _assistant(args)
     messages: list[Message] = []
     for question in args.questions:
