@@ -75,12 +75,15 @@ class AnswerChain:
 
     def prepare(self, messages: list[Message]) -> Turn:
         question, history = clean_conversation(messages, self.settings.limits)
-        return Turn(question=question, history=history)
+        turn = Turn(question=question, history=history)
+        if is_injection(question):  # refused before anything, the LLM's condense step included
+            turn.refusal = "instruction override or role change"
+        return turn
 
     def condense(self, turn: Turn) -> Turn:
         year = self.settings.corpus.report_year
         turn.standalone = standalone_question(turn.question, turn.history, year)
-        if self.llm is not None and turn.history:
+        if self.llm is not None and turn.history and not turn.refusal:
             try:
                 turn.standalone = self.llm.condense(turn.question, turn.history)
             except ProviderUnavailable as exc:
@@ -88,8 +91,7 @@ class AnswerChain:
         return turn
 
     def retrieve(self, turn: Turn) -> Turn:
-        if is_injection(turn.question):
-            turn.refusal = "instruction override or role change"
+        if turn.refusal:
             return turn
         result = self.retriever.search(turn.standalone)
         if wants_several(turn.standalone) and result.passages:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import time
 from dataclasses import asdict, dataclass, field
@@ -65,8 +66,8 @@ def _share(flags: Any) -> float:
 def _percentile(values: list[float], pct: float) -> float:
     if not values:
         return 0.0
-    index = min(len(values) - 1, max(0, round(pct / 100 * len(values) + 0.5) - 1))
-    return values[index]
+    # nearest-rank percentile of sorted values
+    return values[max(0, math.ceil(pct / 100 * len(values)) - 1)]
 
 
 def _squash(text: str) -> str:

@@ -12,10 +12,10 @@ from assistant.types import Message
 # Attempts to override the assistant's instructions, reveal them, or switch its role. These are
 # the generic shapes of prompt injection, in Chinese and English, not phrasings of any test set.
 _INJECTION = re.compile(
-    r"(忽略|无视|忘记|忘掉|不要理会|跳过|覆盖|取消)[^，。,.!?！？]{0,12}(指令|指示|提示|规则|设定|限制|要求|约束|prompt)"
-    r"|(系统|system)\s*(提示|指令|prompt|消息|设定)"
+    r"(忽略|无视|忘记|忘掉|不要理会|不用管|抛开)[^，。,.!?！？]{0,12}(指令|指示|提示|规则|设定|限制|约束|prompt)"
+    r"|(系统|system)\s*(提示|指令|prompt)"
     r"|提示词|越狱|jailbreak|developer\s*mode|开发者模式|\bDAN\b"
-    r"|(没有|不受|解除|去掉|摆脱)[^，。,.]{0,6}(任何)?(限制|约束|审查)"
+    r"|(没有|不受|解除|去掉|摆脱)(任何)?(限制|约束|审查)的?(AI|人工智能|助手|模型|机器人)"
     r"|你(现在|从现在起|从此)?(是|扮演|充当|假装|作为)[^，。,.]{0,12}(AI|人工智能|助手|机器人|角色|模型|黑客|专家)"
     r"|角色扮演|假装你是|请你扮演"
     r"|ignore\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above|earlier)"

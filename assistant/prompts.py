@@ -18,7 +18,16 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
 
 
 def placeholders(template: str) -> set[str]:
-    return {field for _, field, _, _ in string.Formatter().parse(template) if field}
+    """Named fields of a str.format template; a stray brace or a positional field is a ConfigError."""
+    try:
+        fields = [field for _, field, _, _ in string.Formatter().parse(template) if field is not None]
+    except ValueError as exc:
+        hint = "write literal braces as {{ and }}"
+        raise ConfigError(f"prompt template is not valid str.format text: {exc} ({hint})") from exc
+    positional = [f for f in fields if not f or f.isdigit()]
+    if positional:
+        raise ConfigError(f"prompt template has positional fields {positional!r}; name every placeholder")
+    return set(fields)
 
 
 def load_prompt(name: str, folder: Path = PROMPTS_DIR) -> str:
@@ -28,7 +37,10 @@ def load_prompt(name: str, folder: Path = PROMPTS_DIR) -> str:
     except OSError as exc:
         raise ConfigError(f"prompt file missing or unreadable: {path}") from exc
     expected = PLACEHOLDERS[name]
-    found = placeholders(template)
+    try:
+        found = placeholders(template)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     if found != expected:
         raise ConfigError(
             f"prompt {path} has placeholders {sorted(found)}; the chain fills exactly {sorted(expected)}"

@@ -68,7 +68,7 @@ class RetrievalSettings(Section):
     k: int = Field(5, ge=1, le=50, description="Passages passed to the answerer.")
     candidates: int = Field(40, ge=1, le=500, description="Dense and keyword candidates before fusion.")
     fusion_weight: float = Field(0.5, ge=0.0, le=1.0, description="Weight of dense vs keyword scores.")
-    period_boost: float = Field(0.15, ge=0.0, le=1.0, description="Bonus for the period the question names.")
+    period_boost: float = Field(0.25, ge=0.0, le=1.0, description="Bonus for the period the question names.")
     refusal_threshold: float = Field(
         0.80, ge=0.0, le=1.0, description="Refuse when the best dense similarity is below this."
     )
@@ -165,9 +165,8 @@ def expand_env(value: Any) -> Any:
             raise ConfigError(f"environment variable {name} is not set and has no default")
         return default
 
-    expanded = _VAR.sub(sub, value)
-    # A whole-value substitution may be a number or boolean: let YAML type it.
-    return yaml.safe_load(expanded) if _VAR.fullmatch(value) and expanded else expanded
+    # Stays a string: pydantic turns "7860" into the int a field wants, and "on" stays "on".
+    return _VAR.sub(sub, value)
 
 
 def deep_merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
@@ -185,6 +184,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError(f"config file not found: {path}") from exc
+    except OSError as exc:  # a folder, no permission, …
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
     if data is None:

@@ -6,6 +6,7 @@ it, so a citation can point at the place it came from.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,8 +86,12 @@ def is_caption(text: str) -> bool:
     if _CAPTION_HINT.search(text):
         return True
     body = text.rstrip(_SENTENCE_END)
-    return len(text) <= _CAPTION_MAX and text[-1] in _SENTENCE_END and not any(
-        c in body for c in _SENTENCE_END
+    # Captions name a scene ("全会现场。"); a short line with a figure in it is a fact, not a caption.
+    return (
+        len(text) <= _CAPTION_MAX
+        and text[-1] in _SENTENCE_END
+        and not any(c in body for c in _SENTENCE_END)
+        and not any(c.isdigit() for c in text)
     )
 
 
@@ -112,27 +117,43 @@ def _heading_text(text: str) -> str:
     return title.rstrip(":：").strip()
 
 
-def _period_of(top: str) -> str:
-    match = _YEAR_HEADING.match(top)
-    return match.group(1) if match else ""
+def _period_of(path: tuple[str, ...]) -> str:
+    """The year of the nearest dated heading above: "2023成就和经验" makes its paragraphs 2023's."""
+    for title in path:
+        match = _YEAR_HEADING.match(title)
+        if match:
+            return match.group(1)
+    return ""
 
 
 class _Outline:
-    """Tracks the current section path from runs of consecutive headings."""
+    """Tracks the current section path.
+
+    Markdown headings nest by their level. Plain-text reports have no levels: a dated line
+    ("2023成就和经验") or one ending in a colon ("写在前面:") opens a top section, and the run of
+    heading lines after a paragraph replaces the sub-sections under it.
+    """
 
     def __init__(self) -> None:
         self.top = ""
         self.sub: tuple[str, ...] = ()
         self._run: list[str] = []
+        self._levels: list[tuple[int, str]] = []  # markdown: (level, title) from the top down
 
     def heading(self, raw: str) -> None:
         title = _heading_text(raw)
         md = _MD_HEADING.match(raw)
-        if (md and len(md.group(1)) == 1) or (not md and _YEAR_HEADING.match(title)) or raw.endswith((":", "：")):
+        if md:
+            level = len(md.group(1))
+            while self._levels and self._levels[-1][0] >= level:
+                self._levels.pop()
+            self._levels.append((level, title))
+            self.top, self.sub = self._levels[0][1], tuple(t for _, t in self._levels[1:])
+        elif _YEAR_HEADING.match(title) or raw.endswith((":", "：")):
             self.top, self.sub, self._run = title, (), []
-            return
-        self._run.append(title)
-        self.sub = tuple(self._run)
+        else:
+            self._run.append(title)
+            self.sub = tuple(self._run)
 
     def paragraph(self) -> None:
         # The next heading after a paragraph starts a new run under the same top section.
@@ -151,9 +172,11 @@ def parse_document(source: str, path: Path) -> Document:
     doc = Document(doc_id=path.stem, title=_heading_text(lines[0].text), source=source, path=path)
     outline = _Outline()
     for line in lines[1:]:
+        if is_caption(line.text):
+            continue
         if is_heading(line.text):
             outline.heading(line.text)
-        elif not is_caption(line.text):
+        else:
             outline.paragraph()
             doc.paragraphs.append(
                 Paragraph(
@@ -162,7 +185,7 @@ def parse_document(source: str, path: Path) -> Document:
                     start=line.start,
                     end=line.end,
                     section=outline.path,
-                    period=_period_of(outline.top),
+                    period=_period_of(outline.path),
                 )
             )
     if not doc.paragraphs:
@@ -195,4 +218,11 @@ def read_source(path: Path) -> str:
 
 def load_documents(paths: list[Path]) -> list[Document]:
     """Load every report under ``paths``, with furniture removed and structure recognised."""
-    return [parse_document(read_source(path), path) for path in report_files(paths)]
+    files = report_files(paths)
+    documents = [parse_document(read_source(path), path) for path in files]
+    stems = [d.doc_id for d in documents]
+    if len(set(stems)) < len(stems):  # a/report.txt and b/report.txt: ids must still differ
+        root = Path(os.path.commonpath([f.resolve().parent for f in files]))
+        for doc in documents:
+            doc.doc_id = doc.path.resolve().relative_to(root).as_posix()
+    return documents

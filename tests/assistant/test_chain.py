@@ -117,11 +117,6 @@ def test_a_refused_question_never_reaches_the_llm(logic_settings: Settings, ques
     assert model.calls == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: assistant/chain.py AnswerChain.condense sends an injected follow-up to the LLM (condense "
-    "prompt) before AnswerChain.retrieve refuses it; guard.py promises refusal before any LLM call",
-)
 def test_an_injected_follow_up_never_reaches_the_llm(logic_settings: Settings) -> None:
     assistant, model = _with_llm(logic_settings, "松原GDP增长了多少？")
     history = [Message("user", GDP), Message("assistant", "增长5.8%[1]。")]

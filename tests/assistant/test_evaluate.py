@@ -128,11 +128,6 @@ def test_latency_percentiles_come_from_the_items() -> None:
     assert metrics["latency_p95_ms"] == 5000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: assistant/evaluate.py _percentile computes round(p*n+0.5)-1 and Python rounds halves to "
-    "even, so p50 of 2 latencies is the 2nd, of 4 the 2nd, of 6 the 4th; use math.ceil(p/100*n)-1",
-)
 def test_the_median_of_an_even_count_is_the_nearest_rank() -> None:
     for seconds, expected in [([0.1, 0.2], 100), ([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], 300)]:
         items = [ItemResult(str(i), "fact", -1, None, True, s, "") for i, s in enumerate(seconds)]

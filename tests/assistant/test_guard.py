@@ -92,11 +92,6 @@ def test_report_questions_with_suspicious_words_are_not_injections(question: str
     assert not is_injection(question)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: assistant/guard.py _INJECTION's first branch pairs everyday verbs (覆盖/取消/跳过) with "
-    "everyday nouns (要求/限制/规则) and '系统…设定' matches any system; citizens' questions get refused",
-)
 @pytest.mark.parametrize(
     "question",
     [

@@ -79,21 +79,11 @@ def test_a_missing_prompt_file_is_a_config_error(tmp_path: Path) -> None:
         load_prompt("answer", tmp_path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: assistant/prompts.py placeholders() lets string.Formatter's ValueError escape for a "
-    "stray '{' (e.g. a JSON example), instead of a ConfigError naming the file",
-)
 def test_a_stray_brace_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         load_prompt("system", _folder(tmp_path, "system", '拒答：{refusal}。格式示例：{"answer": 1'))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: assistant/prompts.py placeholders() skips empty fields, so a template with '{}' "
-    "loads and then fails with IndexError when the chain formats it",
-)
 def test_an_empty_placeholder_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         load_prompt("system", _folder(tmp_path, "system", "拒答：{refusal} {}"))

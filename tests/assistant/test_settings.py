@@ -122,11 +122,6 @@ def test_an_unset_variable_without_default_is_named(tmp_path: Path, monkeypatch:
     assert "TEST_NO_SUCH_VAR" in str(error)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: assistant/settings.py expand_env re-parses a whole-value substitution with "
-    "yaml.safe_load and lets yaml.YAMLError escape (not ConfigError)",
-)
 def test_an_env_value_that_is_not_yaml_is_still_a_config_error_or_a_string(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -139,11 +134,6 @@ def test_an_env_value_that_is_not_yaml_is_still_a_config_error_or_a_string(
     assert settings.corpus.paths == [tmp_path / "@reports" / "2023.txt"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: assistant/settings.py expand_env YAML-types whole-value substitutions, so "
-    "OPENAI_MODEL=on becomes True and a string field rejects it",
-)
 def test_a_string_setting_from_the_environment_stays_a_string(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEST_LLM_MODEL", "on")
     text = MINIMAL + 'answer:\n  openai:\n    model: "${TEST_LLM_MODEL:x}"\n'
@@ -160,11 +150,6 @@ def test_a_missing_overlay(tmp_path: Path) -> None:
     assert "nope.yaml" in str(_error(_config(tmp_path), tmp_path / "nope.yaml"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: assistant/settings.py _read_yaml only catches FileNotFoundError; a folder (or an "
-    "unreadable file) raises IsADirectoryError/PermissionError, and the CLI prints a traceback",
-)
 def test_a_folder_given_as_config_is_a_config_error(tmp_path: Path) -> None:
     _error(tmp_path)
 

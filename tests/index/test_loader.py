@@ -114,11 +114,6 @@ def test_markdown_level_one_headings_set_top_section_and_period() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: index/loader.py _Outline ignores markdown heading levels below '#': a '##' year "
-    "heading gets no period and a '###' heading after a paragraph drops its '##' parent",
-)
 def test_markdown_nested_heading_levels_keep_their_parents() -> None:
     md = _markdown("##", "###")
     doc = parse_document(md, Path("r.md"))
@@ -136,11 +131,6 @@ def test_plain_text_year_headings_and_captions() -> None:
     assert all(p.section == ("2023年工作回顾", "经济发展") and p.period == "2023" for p in doc.paragraphs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: index/loader.py parse_document checks is_heading before is_caption, so a caption "
-    "marked '(资料图片)' inside a section becomes a sub-heading of the paragraphs after it",
-)
 def test_a_marked_photo_caption_between_paragraphs_is_not_a_heading() -> None:
     text = f"标题\n\n2023年工作回顾\n\n经济发展\n\n{BODY_A}\n\n江边美景。(资料图片)\n\n{BODY_B}\n"
     doc = parse_document(text, Path("r.txt"))

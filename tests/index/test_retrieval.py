@@ -60,12 +60,6 @@ def test_a_2024_question_prefers_the_2024_target(assistant) -> None:  # type: ig
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="core weakness: index/retrieval.py HybridRetriever.search only adds period_boost (0.15) to the "
-    "named period; the 2024 '粮食产量…160亿斤以上' chunk still outranks the 2023 '有望突破160亿斤' chunk "
-    "for a '今年' (=2023) question",
-)
 def test_a_this_year_question_prefers_the_2023_achievement(assistant) -> None:  # type: ignore[no-untyped-def]
     passages = assistant.search("今年松原粮食产量大概能到多少？", k=10)
     assert _rank(passages, "有望突破160亿斤") < _rank(passages, "160亿斤以上")
