@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
+from assistant.answer_types import expected_type
 from assistant.citations import curate
 from assistant.errors import ProviderUnavailable
 from assistant.extractive import Candidate, ExtractiveAnswerer, wants_several
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 REFUSAL = "抱歉，这份报告中没有找到与您的问题相关的内容，我无法回答。您可以换个问法，或询问报告涉及的工作成绩和目标。"
 FALLBACK_NOTICE = "智能回答服务暂时不可用，以下是从报告原文中直接摘录的内容。"
 COVERAGE_WEIGHT = 0.05
+TYPE_WINDOW = 5  # how many of the best sentences may supply a typed answer ("多少钱" → an amount in 元)
 _YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
@@ -98,11 +100,16 @@ class AnswerChain:
             # Open questions read on: the rest of the best passage's paragraph joins the evidence.
             result = replace(result, passages=_with(result.passages, self.retriever.following(result.passages[0])))
         turn.result = result
-        turn.sentences = self.extractive.rank(turn.standalone, result.passages, result.years)
+        ranked = self.extractive.rank(turn.standalone, result.passages, result.years)
+        wanted = expected_type(turn.standalone)
+        fitting = [c for c in ranked[:TYPE_WINDOW] if wanted.fits(c.text)] if wanted else ranked
+        turn.sentences = fitting + [c for c in ranked if c not in fitting]
         turn.evidence = evidence(turn.sentences, result.coverage)
         unknown = sorted(y for y in result.years if y not in self.known_years)
         if unknown:
             turn.refusal = f"asks about {unknown}, which the report does not cover"
+        elif wanted and not fitting:
+            turn.refusal = f"asks for a {wanted.name}; none of the best sentences states one"
         elif turn.evidence < self.settings.retrieval.refusal_threshold:
             turn.refusal = f"weak evidence {turn.evidence:.3f} (coverage {result.coverage:.2f})"
         return turn

@@ -1,0 +1,65 @@
+"""What kind of answer a question asks for, and whether a sentence can be that answer.
+
+Classic question-answering typing: "多少钱" wants an amount in 元, "是谁" a person, "多长时间" a
+duration. When the question has such a type and none of the report's best sentences is of it, the
+report does not hold the answer, however similar its words are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    name: str  # for operators' logs
+    asks: re.Pattern[str]
+    fits: Callable[[str], bool]
+
+
+def _pattern(regex: str) -> Callable[[str], bool]:
+    compiled = re.compile(regex)
+    return lambda sentence: bool(compiled.search(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _names_a_person(sentence: str) -> bool:
+    import jieba.posseg
+
+    return any(flag == "nr" for _, flag in jieba.posseg.cut(sentence))
+
+
+TYPES = (
+    AnswerType(
+        "contact",
+        re.compile(r"邮政编码|邮编|电话|热线号码|网址|网站|邮箱|地址在哪|办公地址"),
+        _pattern(r"\d{5,}|https?://|www\.|@|[路街道]\d+号|热线"),
+    ),
+    AnswerType(
+        "person",
+        re.compile(r"是谁|叫什么名字|姓名|哪位|谁是|谁担任|谁负责"),
+        _names_a_person,
+    ),
+    AnswerType(
+        "money",
+        re.compile(r"多少钱|价格|价钱|票价|房价|工资|薪资|收费|费用是多少|多少元"),
+        _pattern(r"\d[\d.]*\s*(?:万|亿)?元"),
+    ),
+    AnswerType(
+        "duration",
+        re.compile(r"多长时间|多久|几个小时|几小时|几分钟|要多少天|用时"),
+        _pattern(r"\d[\d.]*\s*(?:个)?(?:小时|分钟|天|周|个月)"),
+    ),
+    AnswerType(
+        "date",
+        re.compile(r"什么时候|何时|哪天|哪一天|几月几[日号]|具体日期|开始时间"),
+        _pattern(r"\d+\s*月\s*\d+\s*[日号]|\d{4}\s*年\s*\d+\s*月|[上下]旬|月底|年底|年初|季度"),
+    ),
+)
+
+
+def expected_type(question: str) -> AnswerType | None:
+    return next((t for t in TYPES if t.asks.search(question)), None)
