@@ -25,6 +25,9 @@ _ASKS_SEVERAL = re.compile(
     r"哪些|哪几|哪[一二三四五六七八九十\d]+[个项家类大]|有什么|都有|包括|怎么样|怎样|如何|情况|进展|成效|成绩|举措|措施"
 )
 _PERIOD_WEIGHT = 0.05
+# A fact question quotes only sentences nearly as good as the best; an open one reads wider.
+_CLOSE_FACT = 0.03
+_CLOSE_OPEN = 0.12
 _MIN_SENTENCE = 12  # shorter ones are topic lines ("千方百计稳定经济运行。"), not answers
 
 
@@ -105,12 +108,12 @@ class ExtractiveAnswerer:
             return []
         best = ranked[0]
         if not wants_several(question):
-            return [c for c in ranked[: self.max_sentences] if c.score >= best.score - 0.06]
+            return [c for c in ranked[: self.max_sentences] if c.score >= best.score - _CLOSE_FACT]
         # An open question is answered by the best sentence and what the report says right after it.
         following = sorted(
             (c for c in ranked if c.paragraph == best.paragraph and c.start > best.start), key=lambda c: c.start
         )
-        close = [c for c in ranked[1:] if c.score >= best.score - 0.12 and c not in following]
+        close = [c for c in ranked[1:] if c.score >= best.score - _CLOSE_OPEN and c not in following]
         return [best, *following, *close][: self.max_sentences]
 
     def compose(self, question: str, ranked: list[Candidate]) -> tuple[str, dict[int, str]]:
