@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -125,6 +126,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     assistant = _assistant(args)
     settings = assistant.settings
+    # In the background: the server answers at once, and the first answers get faster as this runs.
+    threading.Thread(target=assistant.warm_up, name="warm-up", daemon=True).start()
     serve(settings, assistant, args.host or settings.server.host, args.port or settings.server.port)
     return 0
 

@@ -83,6 +83,12 @@ class ExtractiveAnswerer:
                 self._vectors.update(zip(missing, vectors, strict=True))
         return np.stack([self._vectors[s] for s in sentences])
 
+    def warm(self, passages: list[Passage]) -> None:
+        """Embed every sentence ahead of the first questions, so none of them waits for it."""
+        sentences = [c.text for c in _candidates(passages)]
+        for start in range(0, len(sentences), 32):  # small batches: a question never waits long on the lock
+            self._sentence_vectors(sentences[start : start + 32])
+
     def rank(self, question: str, passages: list[Passage], years: frozenset[int] = frozenset()) -> list[Candidate]:
         """Every sentence of the passages, best answer first; ``years`` the question names."""
         candidates = _candidates(passages)

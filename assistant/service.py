@@ -69,6 +69,10 @@ class Assistant:
         query = clean_question(query, self.settings.limits)
         return self.retriever.search(query, k).passages
 
+    def warm_up(self) -> None:
+        """Prepare per-sentence vectors now (a few seconds) instead of during the first answers."""
+        self.chain.extractive.warm(self.retriever.passages)
+
     def stats(self) -> Stats:
         return Stats(chunks=len(self.retriever), documents=len(self.retriever.documents))
 

@@ -131,3 +131,12 @@ def test_hash_assistant_answers_are_grounded_for_every_devset_question(hash_sett
             answered += 1
             assert_grounded(answer)
     assert answered >= 25
+
+
+def test_warm_up_embeds_every_sentence_once(hash_assistant) -> None:  # type: ignore[no-untyped-def]
+    extractive = hash_assistant.chain.extractive
+    hash_assistant.warm_up()
+    cached = len(extractive._vectors)
+    assert cached > len(hash_assistant.retriever.passages)  # sentences, not chunks
+    hash_assistant.ask("2023年前三季度松原市GDP增长了多少？")
+    assert len(extractive._vectors) == cached  # answering needed nothing new
