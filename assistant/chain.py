@@ -17,7 +17,7 @@ from assistant.citations import curate
 from assistant.errors import ProviderUnavailable
 from assistant.extractive import Candidate, ExtractiveAnswerer, wants_several
 from assistant.followup import standalone_question
-from assistant.guard import clean_conversation, is_injection
+from assistant.guard import clean_conversation, is_injection, is_other_task
 from assistant.llm import LLMAnswerer
 from assistant.settings import Settings
 from assistant.types import Answer, Message, Passage
@@ -80,6 +80,8 @@ class AnswerChain:
         turn = Turn(question=question, history=history)
         if is_injection(question):  # refused before anything, the LLM's condense step included
             turn.refusal = "instruction override or role change"
+        elif is_other_task(question):
+            turn.refusal = "a task other than answering from the report"
         return turn
 
     def condense(self, turn: Turn) -> Turn:
@@ -102,7 +104,14 @@ class AnswerChain:
         turn.result = result
         ranked = self.extractive.rank(turn.standalone, result.passages, result.years)
         wanted = expected_type(turn.standalone)
-        fitting = [c for c in ranked[:TYPE_WINDOW] if wanted.fits(c.text)] if wanted else ranked
+        periods = {str(y) for y in result.years} & self.retriever.periods
+
+        def can_answer(c: Candidate) -> bool:
+            # A typed answer must come from the period asked about ("明年…多少": a 2024 figure).
+            period = result.passages[c.passage - 1].period
+            return wanted is not None and wanted.fits(c.text) and (not periods or period in periods | {""})
+
+        fitting = [c for c in ranked[:TYPE_WINDOW] if can_answer(c)] if wanted else ranked
         turn.sentences = fitting + [c for c in ranked if c not in fitting]
         turn.evidence = evidence(turn.sentences, result.coverage)
         unknown = sorted(y for y in result.years if y not in self.known_years)

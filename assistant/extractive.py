@@ -24,7 +24,7 @@ _ASKS_AMOUNT = re.compile(r"多少|几|比例|占比|百分之|增长|增速|下
 _ASKS_SEVERAL = re.compile(
     r"哪些|哪几|哪[一二三四五六七八九十\d]+[个项家类大]|有什么|都有|包括|怎么样|怎样|如何|情况|进展|成效|成绩|举措|措施"
 )
-_PERIOD_WEIGHT = 0.05
+_PERIOD_WEIGHT = 0.15
 # A fact question quotes only sentences nearly as good as the best; an open one reads wider.
 _CLOSE_FACT = 0.03
 _CLOSE_OPEN = 0.12

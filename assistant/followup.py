@@ -24,7 +24,11 @@ def carry_over(question: str, previous: str, report_year: int) -> str:
     extra: list[str] = []
     if is_elliptical(question):
         own = set(tokens(question))
-        extra += [t for t in dict.fromkeys(tokens(previous)) if t not in own and not t.isdigit()]
+        extra += [
+            t
+            for t in dict.fromkeys(tokens(previous))
+            if t not in own and not t.isdigit() and not named_years(t, report_year)  # time: below
+        ]
     if not named_years(question, report_year):
         extra += _YEAR_WORDS.findall(previous)
     return f"{question} {' '.join(extra)}".strip() if extra else question

@@ -17,10 +17,16 @@ _INJECTION = re.compile(
     r"|提示词|越狱|jailbreak|developer\s*mode|开发者模式|\bDAN\b"
     r"|(没有|不受|解除|去掉|摆脱)(任何)?(限制|约束|审查)的?(AI|人工智能|助手|模型|机器人)"
     r"|你(现在|从现在起|从此)?(是|扮演|充当|假装|作为)[^，。,.]{0,12}(AI|人工智能|助手|机器人|角色|模型|黑客|专家)"
-    r"|角色扮演|假装你是|请你扮演"
+    r"|角色扮演|假装你是|请你扮演|(假设|假如|如果|想象)你是"
     r"|ignore\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above|earlier)"
     r"|disregard\s+(all\s+|the\s+)?(previous|prior|above|instructions)"
     r"|(reveal|print|show|repeat)\s+(your|the)\s+(system\s+)?(prompt|instructions)",
+    re.IGNORECASE,
+)
+# Requests for another task altogether: the assistant answers questions about the report, nothing else.
+_OTHER_TASK = re.compile(
+    r"(写|作|编|创作|生成|续写)[^，。,.!?！？]{0,8}(诗|词|歌|文章|作文|故事|笑话|小说|代码|程序|邮件|对联|剧本|演讲稿)"
+    r"|讲个笑话|翻译成|译成英文|\btranslate\b|\bwrite\s+(a|an|me)\b",
     re.IGNORECASE,
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -28,6 +34,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def is_injection(question: str) -> bool:
     return bool(_INJECTION.search(question))
+
+
+def is_other_task(question: str) -> bool:
+    return bool(_OTHER_TASK.search(question))
 
 
 def clean_question(text: object, limits: LimitSettings) -> str:

@@ -16,7 +16,8 @@ from assistant.types import Message
         ("到长春的车票多少钱？", "money"),
         ("坐车去长春要多长时间？", "duration"),
         ("查干湖冬捕什么时候开始？", "date"),
-        ("2024年粮食产量目标是多少？", None),
+        ("2024年粮食产量目标是多少？", "quantity"),
+        ("新增了几所学校？", "quantity"),
         ("新能源产业有什么进展？", None),
     ],
 )
@@ -37,6 +38,10 @@ def test_question_types(question: str, kind: str | None) -> None:
         ("person", "培养输送的运动员苑丽颖在杭州亚运会上斩获金牌。", True),
         ("contact", "咨询电话0438-12345678。", True),
         ("contact", "建成社区食堂31个。", False),
+        ("quantity", "建成社区食堂31个。", True),
+        ("quantity", "其中产业类项目占比57.2%。", True),
+        ("quantity", "12月12日,松原市委召开七届七次全体会议。", False),
+        ("quantity", "纵深推进“1145”发展战略。", False),
     ],
 )
 def test_sentences_fit_their_type(kind: str, sentence: str, fits: bool) -> None:

@@ -62,3 +62,14 @@ def test_a_subject_carries_through_several_turns() -> None:
     standalone = standalone_question("具体投资多少？", history, 2023)
     assert "2024年" in standalone
     assert "氢能" in standalone and "新能源" in standalone
+
+
+def test_a_follow_up_naming_another_year_does_not_inherit_the_old_one() -> None:
+    from assistant.followup import standalone_question
+    from assistant.types import Message
+    from index.text import named_years
+
+    history = [Message("user", "今年新增规上工业企业多少户？"), Message("assistant", "……")]
+    standalone = standalone_question("明年的目标呢？", history, 2023)
+    assert "规上" in standalone
+    assert named_years(standalone, 2023) == {2024}

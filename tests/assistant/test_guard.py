@@ -141,3 +141,20 @@ def test_an_overlong_conversation_is_refused() -> None:
     with pytest.raises(InvalidQuestion) as caught:
         clean_conversation(messages, LIMITS)
     assert "清空对话" in caught.value.user_message
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["写一首关于松原的诗", "帮我写一篇作文", "讲个笑话", "把这段话翻译成英文", "Write me a poem about Songyuan"],
+)
+def test_other_tasks_are_recognised(question: str) -> None:
+    from assistant.guard import is_other_task
+
+    assert is_other_task(question)
+
+
+@pytest.mark.parametrize("question", ["2024年要建设多少个城市基础设施项目？", "文艺作品质量提升工程有哪些活动？"])
+def test_report_questions_are_not_other_tasks(question: str) -> None:
+    from assistant.guard import is_other_task
+
+    assert not is_other_task(question)
