@@ -40,6 +40,7 @@ class Turn:
     answer: str = ""
     citations: tuple[Citation, ...] = ()
     refused: bool = False
+    reason: str = ""  # why it was refused, for the unanswered log
     notice: str = ""
     done: bool = False
     message_id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -55,6 +56,7 @@ class Turn:
             answer=answer.text,
             citations=citations,
             refused=answer.refused,
+            reason=answer.reason,
             notice=answer.notice,
             done=True,
         )
@@ -199,7 +201,7 @@ class ChatPage:
             yield self.view(turns, question, notice_markup(error=AssistantError.user_message))
             return
         if turn.refused:
-            best_effort(self.store.log_unanswered, turn.question, "refused")
+            best_effort(self.store.log_unanswered, turn.question, turn.reason or "refused")
 
     def clear(self) -> View:
         return self.view([])

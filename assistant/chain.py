@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
-from assistant.answer_types import expected_type
+from assistant.answer_types import AnswerType, expected_type
 from assistant.citations import curate
 from assistant.errors import ProviderUnavailable
 from assistant.extractive import Candidate, ExtractiveAnswerer, wants_several
@@ -97,38 +97,41 @@ class AnswerChain:
     def retrieve(self, turn: Turn) -> Turn:
         if turn.refusal:
             return turn
-        result = self.retriever.search(turn.standalone)
-        if wants_several(turn.standalone) and result.passages:
-            # Open questions read on: the rest of the best passage's paragraph joins the evidence.
-            result = replace(result, passages=_with(result.passages, self.retriever.following(result.passages[0])))
-        turn.result = result
+        turn.result = result = self._search(turn.standalone)
         ranked = self.extractive.rank(turn.standalone, result.passages, result.years)
         wanted = expected_type(turn.standalone)
-        periods = {str(y) for y in result.years} & self.retriever.periods
-
-        def can_answer(c: Candidate) -> bool:
-            # A typed answer must come from the period asked about ("明年…多少": a 2024 figure).
-            period = result.passages[c.passage - 1].period
-            return wanted is not None and wanted.fits(c.text) and (not periods or period in periods | {""})
-
-        fitting = [c for c in ranked[:TYPE_WINDOW] if can_answer(c)] if wanted else ranked
-        turn.sentences = fitting + [c for c in ranked if c not in fitting]
+        typed = [c for c in ranked[:TYPE_WINDOW] if self._gives(wanted, c, result)] if wanted else []
+        turn.sentences = typed + [c for c in ranked if c not in typed]  # a typed answer comes first
         turn.evidence = evidence(turn.sentences, result.coverage)
         unknown = sorted(y for y in result.years if y not in self.known_years)
         if unknown:
             turn.refusal = f"asks about {unknown}, which the report does not cover"
-        elif wanted and not fitting:
+        elif wanted and not typed:
             turn.refusal = f"asks for a {wanted.name}; none of the best sentences states one"
         elif turn.evidence < self.settings.retrieval.refusal_threshold:
             turn.refusal = f"weak evidence {turn.evidence:.3f} (coverage {result.coverage:.2f})"
         return turn
+
+    def _search(self, question: str) -> SearchResult:
+        result = self.retriever.search(question)
+        if wants_several(question) and result.passages:
+            # Open questions read on: the rest of the best passage's paragraph joins the evidence.
+            following = self.retriever.following(result.passages[0])
+            result = replace(result, passages=_with(result.passages, following))
+        return result
+
+    def _gives(self, wanted: AnswerType, sentence: Candidate, result: SearchResult) -> bool:
+        """The sentence is of the asked type, from the period asked about ("明年…多少": a 2024 figure)."""
+        asked = {str(y) for y in result.years} & self.retriever.periods
+        period = result.passages[sentence.passage - 1].period
+        return wanted.fits(sentence.text) and (not asked or period in asked | {""})
 
     def _generate(self, turns: Iterator[Turn]) -> Iterator[Delta | Answer]:
         for turn in turns:
             if turn.refusal or turn.result is None:
                 log.info("refused %r: %s", turn.question, turn.refusal)
                 yield Delta(REFUSAL)
-                yield Answer(text=REFUSAL, refused=True)
+                yield Answer(text=REFUSAL, refused=True, reason=turn.refusal)
             elif self.llm is not None:
                 yield from self._generate_llm(turn)
             else:
@@ -140,7 +143,7 @@ class AnswerChain:
         text, quotes = self.extractive.compose(turn.standalone, turn.sentences)
         if not text:
             yield Delta(REFUSAL)
-            yield Answer(text=REFUSAL, refused=True)
+            yield Answer(text=REFUSAL, refused=True, reason="no sentence to quote")
             return
         for sentence in re.findall(r".+?\[\d+\]", text):
             yield Delta(sentence)
@@ -161,7 +164,7 @@ class AnswerChain:
         text = "".join(pieces).strip()
         answer = curate(text, passages)
         if _is_refusal(text, self.llm.refusal):
-            yield Answer(text=REFUSAL, refused=True)
+            yield Answer(text=REFUSAL, refused=True, reason="the LLM found no answer in the passages")
         else:
             yield answer
 

@@ -59,6 +59,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     refused: bool = False
     notice: str = ""  # e.g. the LLM failed and the extractive answer stands in
+    reason: str = ""  # why it was refused, in English, for operators; never shown to citizens
 
     def to_dict(self) -> dict[str, Any]:
         return {

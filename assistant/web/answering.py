@@ -76,7 +76,8 @@ class Answering:
         if not answer.refused:
             return
         try:
-            await run_in_threadpool(self.store.log_unanswered, messages[-1].content.strip(), REFUSED)
+            reason = answer.reason or REFUSED
+            await run_in_threadpool(self.store.log_unanswered, messages[-1].content.strip(), reason)
         except Exception:
             # The citizen still gets the answer; operators get the traceback.
             log.exception("could not record an unanswered question")
