@@ -25,6 +25,8 @@ _ASKS_SEVERAL = re.compile(
     r"哪些|哪几|哪[一二三四五六七八九十\d]+[个项家类大]|有什么|都有|包括|怎么样|怎样|如何|情况|进展|成效|成绩|举措|措施"
 )
 _PERIOD_WEIGHT = 0.15
+_PRIOR_FACT = 0.1  # weight of the passage's retrieval score in a sentence's score
+_PRIOR_OPEN = 0.3
 # A fact question quotes only sentences nearly as good as the best; an open one reads wider.
 _CLOSE_FACT = 0.03
 _CLOSE_OPEN = 0.12
@@ -98,11 +100,17 @@ class ExtractiveAnswerer:
         dense = self._sentence_vectors([c.text for c in candidates]) @ q_vec
         q_tokens = set(tokens(question))
         wants_amount = bool(_ASKS_AMOUNT.search(question))
+        # An open question ("政治建设有哪些新提升？") may name a section rather than a fact: let the
+        # heading count as the sentence's words, and trust the retriever's passage ranking more.
+        broad = wants_several(question)
+        prior = _PRIOR_OPEN if broad else _PRIOR_FACT
         top = max(p.score for p in passages) or 1.0
         scored = []
         for cand, similarity in zip(candidates, dense, strict=True):
-            score = float(similarity) + 0.6 * _overlap(q_tokens, cand.text)
-            score += 0.1 * passages[cand.passage - 1].score / top  # trust the retriever's ranking a little
+            passage = passages[cand.passage - 1]
+            words = f"{_heading(passage)} {cand.text}" if broad else cand.text
+            score = float(similarity) + 0.6 * _overlap(q_tokens, words)
+            score += prior * passage.score / top
             if wants_amount and NUMBER.search(cand.text):
                 score += 0.1
             score += _PERIOD_WEIGHT * _period_match(passages[cand.passage - 1].period, years)
@@ -131,6 +139,10 @@ class ExtractiveAnswerer:
             quotes.setdefault(cand.passage, cand.text)
             parts.append(f"{_as_sentence(cand.text)}[{cand.passage}]")
         return "".join(parts), quotes
+
+
+def _heading(passage: Passage) -> str:
+    return passage.section.rsplit("›", 1)[-1].strip()
 
 
 def wants_several(question: str) -> bool:
