@@ -18,6 +18,7 @@ _INJECTION = re.compile(
     r"|(没有|不受|解除|去掉|摆脱)(任何)?(限制|约束|审查)的?(AI|人工智能|助手|模型|机器人)"
     r"|你(现在|从现在起|从此)?(是|扮演|充当|假装|作为)[^，。,.]{0,12}(AI|人工智能|助手|机器人|角色|模型|黑客|专家)"
     r"|角色扮演|假装你是|请你扮演|(假设|假如|如果|想象)你是"
+    r"|从现在(开始|起)[，,]?\s*你|你的(系统|初始)?(指令|设定|规则|提示|约束)"
     r"|ignore\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above|earlier)"
     r"|disregard\s+(all\s+|the\s+)?(previous|prior|above|instructions)"
     r"|(reveal|print|show|repeat)\s+(your|the)\s+(system\s+)?(prompt|instructions)",
