@@ -47,6 +47,7 @@ class Turn:
     result: SearchResult | None = None
     sentences: list[Candidate] = field(default_factory=list)  # the passages' sentences, best first
     evidence: float = 0.0
+    agreement: float = 0.0
     refusal: str = ""  # why, for operators; empty when the question will be answered
     trace: dict[str, object] = field(default_factory=dict)
 
@@ -110,6 +111,10 @@ class AnswerChain:
             turn.refusal = f"asks for a {wanted.name}; none of the best sentences states one"
         elif turn.evidence < self.settings.retrieval.refusal_threshold:
             turn.refusal = f"weak evidence {turn.evidence:.3f} (coverage {result.coverage:.2f})"
+        else:
+            turn.agreement = self.extractive.agreement(turn.standalone, turn.sentences[0].text)
+            if turn.agreement < self.settings.retrieval.agreement_threshold:
+                turn.refusal = f"the best sentence does not match the question ({turn.agreement:.3f})"
         return turn
 
     def _search(self, question: str) -> SearchResult:

@@ -75,6 +75,8 @@ class ExtractiveAnswerer:
         self.max_sentences = max_sentences
         self._vectors: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
+        # Questions and report sentences embedded as queries; both recur (rank, then agreement).
+        self._query_vector = lru_cache(maxsize=2048)(lambda text: self.embedder.embed_queries([text])[0])
 
     def _sentence_vectors(self, sentences: list[str]) -> np.ndarray:
         """Vectors of report sentences, each embedded once: they come from a finite corpus."""
@@ -96,7 +98,7 @@ class ExtractiveAnswerer:
         candidates = _candidates(passages)
         if not candidates:
             return []
-        q_vec = self.embedder.embed_queries([question])[0]
+        q_vec = self._query_vector(question)
         dense = self._sentence_vectors([c.text for c in candidates]) @ q_vec
         q_tokens = set(tokens(question))
         wants_amount = bool(_ASKS_AMOUNT.search(question))
@@ -116,6 +118,14 @@ class ExtractiveAnswerer:
             score += _PERIOD_WEIGHT * _period_match(passages[cand.passage - 1].period, years)
             scored.append(replace(cand, score=score, dense=float(similarity)))
         return sorted(scored, key=lambda c: -c.score)
+
+    def agreement(self, question: str, sentence: str) -> float:
+        """Similarity of the question and a sentence embedded alike ("query: " both): e5's symmetric mode.
+
+        The asymmetric query→passage score finds relevant passages but stays high for a sentence that
+        merely shares the topic; read the same way as the question, an answer and a near miss differ more.
+        """
+        return float(self._query_vector(question) @ self._query_vector(sentence))
 
     def select(self, question: str, ranked: list[Candidate]) -> list[Candidate]:
         if not ranked:

@@ -70,7 +70,13 @@ class RetrievalSettings(Section):
     fusion_weight: float = Field(0.5, ge=0.0, le=1.0, description="Weight of dense vs keyword scores.")
     period_boost: float = Field(0.25, ge=0.0, le=1.0, description="Bonus for the period the question names.")
     refusal_threshold: float = Field(
-        0.80, ge=0.0, le=1.0, description="Refuse when the best dense similarity is below this."
+        0.884, ge=0.0, le=1.0, description="Refuse when the evidence (best sentence + shared words) is below this."
+    )
+    agreement_threshold: float = Field(
+        0.864,
+        ge=0.0,
+        le=1.0,
+        description="Refuse when the answer's best sentence, compared like two questions, is less similar than this.",
     )
 
 

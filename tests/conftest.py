@@ -81,3 +81,14 @@ def devset_run(assistant):  # type: ignore[no-untyped-def]
     recorder = _Recorder(assistant)
     report = evaluate(DEVSET, recorder)
     return report, recorder
+
+
+def _without_evidence_refusal(settings):  # type: ignore[no-untyped-def]
+    retrieval = settings.retrieval.model_copy(update={"refusal_threshold": 0.0, "agreement_threshold": 0.0})
+    return settings.model_copy(update={"retrieval": retrieval})
+
+
+@pytest.fixture(scope="session")
+def without_evidence_refusal():  # type: ignore[no-untyped-def]
+    """For logic tests on the hash embedder, whose similarities mean nothing: never refuse on them."""
+    return _without_evidence_refusal

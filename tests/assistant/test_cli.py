@@ -27,7 +27,7 @@ GDP = "2023年前三季度松原市GDP增长了多少？"
 def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The hash profile over a temporary state folder; evidence-strength refusal off (hash similarities are low)."""
     overlay = tmp_path / "cli.yaml"
-    overlay.write_text("retrieval:\n  refusal_threshold: 0.0\n", encoding="utf-8")
+    overlay.write_text("retrieval:\n  refusal_threshold: 0.0\n  agreement_threshold: 0.0\n", encoding="utf-8")
     config = os.pathsep.join(str(p) for p in [TESTS / "settings-test.yaml", TESTS / "settings-hash.yaml", overlay])
     monkeypatch.setenv("ASSISTANT_CONFIG", config)
     monkeypatch.setenv("ASSISTANT_TEST_STATE", str(tmp_path / "state"))

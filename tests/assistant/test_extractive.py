@@ -115,13 +115,13 @@ def test_nothing_to_quote_gives_an_empty_answer(answerer: ExtractiveAnswerer) ->
     assert answerer.rank("问题？", [_passage(1, "太短了。也很短。")]) == []
 
 
-def test_hash_assistant_answers_are_grounded_for_every_devset_question(hash_settings: Settings) -> None:
+def test_hash_assistant_answers_are_grounded_for_every_devset_question(  # type: ignore[no-untyped-def]
+    hash_settings: Settings, without_evidence_refusal
+) -> None:
     """The same property as the real-model test, over all devset questions, at hash-embedder speed."""
     from assistant.service import Assistant
 
-    settings = hash_settings.model_copy(
-        update={"retrieval": hash_settings.retrieval.model_copy(update={"refusal_threshold": 0.0})}
-    )
+    settings = without_evidence_refusal(hash_settings)
     assistant = Assistant.from_settings(settings)
     items = [json.loads(line) for line in DEVSET.read_text(encoding="utf-8").splitlines() if line.strip()]
     answered = 0

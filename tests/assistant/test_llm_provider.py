@@ -42,7 +42,9 @@ def _settings(state: Path, base_url: str, timeout: float = 5) -> Settings:
         "    temperature: 0.2\n"
         "    max_tokens: 256\n"
         "retrieval:\n"
-        "  refusal_threshold: 0.0\n",  # the hash embedder's similarities are low; refusal is tested apart
+        # the hash embedder's similarities are low; refusal is tested apart
+        "  refusal_threshold: 0.0\n"
+        "  agreement_threshold: 0.0\n",
         encoding="utf-8",
     )
     with pytest.MonkeyPatch.context() as mp:
