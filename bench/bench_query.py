@@ -2,12 +2,13 @@
 
 Prints figures; asserts nothing (these machines are noisy: compare the ratios of one run).
 
-    .venv/bin/python bench/bench_query.py [--rounds 20]
+    .venv/bin/python bench/bench_query.py [--rounds 30]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import resource
 import statistics
@@ -19,13 +20,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-QUESTIONS = [
-    "2023年前三季度松原市GDP增长了多少？",
-    "明年粮食产量要稳定在多少？",
-    "查干湖的生态保护做了哪些工作？",
-    "新能源产业有什么进展？",
-    "城镇新增就业目标是多少？",
-]
+def _question_pool() -> list[str]:
+    """Distinct questions (the two question sets), so no answer is served from a cache."""
+    pool = []
+    for name in ("devset.jsonl", "team-questions.jsonl"):
+        for line in (ROOT / "tests" / "data" / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                pool.append((item.get("turns") or [item["question"]])[-1])
+    return list(dict.fromkeys(pool))
 
 
 def _burn(stop_at: float) -> None:
@@ -35,11 +38,11 @@ def _burn(stop_at: float) -> None:
         x += 1
 
 
-def _timed(fn, rounds: int) -> list[float]:  # type: ignore[no-untyped-def]
+def _timed(fn, questions: list[str]) -> list[float]:  # type: ignore[no-untyped-def]
     out = []
-    for i in range(rounds):
+    for question in questions:
         started = time.perf_counter()
-        fn(QUESTIONS[i % len(QUESTIONS)])
+        fn(question)
         out.append((time.perf_counter() - started) * 1000)
     return out
 
@@ -52,7 +55,7 @@ def _summary(ms: list[float]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=30, help="questions per measurement (distinct)")
     args = parser.parse_args()
 
     import os
@@ -83,28 +86,32 @@ def main() -> None:
     ensure_index(settings, embedder)
     print(f"index re-check (no change) {time.perf_counter() - started:7.2f} s")
 
-    assistant = Assistant(settings, embedder)
-    assistant.ask(QUESTIONS[0])  # warm-up: jieba dictionary, first torch call
-
-    def answer(q: str) -> None:
-        assistant.answer([Message("user", q)])
+    pool = _question_pool()
+    half = min(args.rounds, len(pool) // 2)
+    idle_questions, busy_questions = pool[:half], pool[half : 2 * half]
 
     def embed(q: str) -> None:
         embedder.embed_queries([q])
 
     cores = os.cpu_count() or 2
-    print(f"\ncores: {cores}; torch default threads: {torch.get_num_threads()}")
+    print(f"\ncores: {cores}; torch default threads: {torch.get_num_threads()}; {half} distinct questions each")
     for label, threads in (("pinned 1 thread", 1), (f"torch default ({cores})", cores)):
         embedder.settings = embedder.settings.model_copy(update={"query_threads": threads})
+        assistant = Assistant(settings, embedder)  # fresh caches for each configuration
+        assistant.warm_up()  # as the server does at start-up
+
+        def answer(q: str, assistant: Assistant = assistant) -> None:
+            assistant.answer([Message("user", q)])
+
         print(f"\n[{label}]")
-        print(f"  query embedding, idle      {_summary(_timed(embed, args.rounds))}")
-        print(f"  full answer, idle          {_summary(_timed(answer, args.rounds))}")
+        print(f"  query embedding, idle        {_summary(_timed(embed, idle_questions))}")
+        print(f"  full answer, idle            {_summary(_timed(answer, idle_questions))}")
         hog = multiprocessing.Process(target=_burn, args=(time.time() + 600,))
         hog.start()
         try:
             time.sleep(0.2)
-            print(f"  query embedding, 1 core busy {_summary(_timed(embed, args.rounds))}")
-            print(f"  full answer, 1 core busy   {_summary(_timed(answer, args.rounds))}")
+            print(f"  query embedding, 1 core busy {_summary(_timed(embed, busy_questions))}")
+            print(f"  full answer, 1 core busy     {_summary(_timed(answer, busy_questions))}")
         finally:
             hog.terminate()
             hog.join()
