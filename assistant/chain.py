@@ -22,6 +22,7 @@ from assistant.llm import LLMAnswerer
 from assistant.settings import Settings
 from assistant.types import Answer, Message, Passage
 from index.retrieval import HybridRetriever, SearchResult
+from index.text import years_in_text
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,6 @@ REFUSAL = "抱歉，这份报告中没有找到与您的问题相关的内容，
 FALLBACK_NOTICE = "智能回答服务暂时不可用，以下是从报告原文中直接摘录的内容。"
 COVERAGE_WEIGHT = 0.05
 TYPE_WINDOW = 5  # how many of the best sentences may supply a typed answer ("多少钱" → an amount in 元)
-_YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,9 @@ class AnswerChain:
         self.retriever = retriever
         self.extractive = extractive
         self.llm = llm
-        self.known_years = {int(p) for p in retriever.periods} | {
-            int(y) for p in retriever.passages for y in _YEAR_IN_TEXT.findall(p.text)
-        }
+        self.known_years = {int(p) for p in retriever.periods}.union(
+            *(years_in_text(p.text) for p in retriever.passages)
+        )
         self.runnable: Runnable = (
             RunnableLambda(self.prepare).with_config(run_name="prepare")
             | RunnableLambda(self.condense).with_config(run_name="condense")
@@ -135,8 +135,7 @@ class AnswerChain:
         for turn in turns:
             if turn.refusal or turn.result is None:
                 log.info("refused %r: %s", turn.question, turn.refusal)
-                yield Delta(REFUSAL)
-                yield Answer(text=REFUSAL, refused=True, reason=turn.refusal)
+                yield from _refuse(turn.refusal)
             elif self.llm is not None:
                 yield from self._generate_llm(turn)
             else:
@@ -147,8 +146,7 @@ class AnswerChain:
         passages = turn.result.passages
         text, quotes = self.extractive.compose(turn.standalone, turn.sentences)
         if not text:
-            yield Delta(REFUSAL)
-            yield Answer(text=REFUSAL, refused=True, reason="no sentence to quote")
+            yield from _refuse("no sentence to quote")
             return
         for sentence in re.findall(r".+?\[\d+\]", text):
             yield Delta(sentence)
@@ -190,6 +188,11 @@ class AnswerChain:
                 final = event
         assert final is not None, "the chain always ends with an Answer"
         return final
+
+
+def _refuse(reason: str) -> Iterator[Delta | Answer]:
+    yield Delta(REFUSAL)
+    yield Answer(text=REFUSAL, refused=True, reason=reason)
 
 
 def _with(passages: list[Passage], extra: Passage | None) -> list[Passage]:

@@ -30,10 +30,10 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return load_settings(args.config)
 
 
-def _assistant(args: argparse.Namespace, build: bool = True):  # type: ignore[no-untyped-def]
+def _assistant(args: argparse.Namespace, build: bool = True, settings=None):  # type: ignore[no-untyped-def]
     from assistant.service import Assistant
 
-    return Assistant.from_settings(_settings(args), build=build, progress=_progress)
+    return Assistant.from_settings(settings or _settings(args), build=build, progress=_progress)
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -76,7 +76,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     settings = _settings(args)
     for question in args.questions:  # fail fast, before the model loads
         clean_question(question, settings.limits)
-    assistant = _assistant(args)
+    assistant = _assistant(args, settings=settings)
     messages: list[Message] = []
     for question in args.questions:
         messages.append(Message("user", question))

@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.types import Passage
-from index.chunking import split_sentences
+from index.chunking import section_leaf, split_sentences
 from index.embeddings import TextEmbedder
 from index.text import NUMBER, tokens
 
@@ -37,7 +37,6 @@ _MIN_SENTENCE = 12  # shorter ones are topic lines ("千方百计稳定经济运
 class Candidate:
     passage: int  # 1-based number of the passage it came from
     text: str
-    position: int  # order in the passage list
     start: int = 0  # offset in the source text
     paragraph: int = 0
     score: float = 0.0
@@ -52,7 +51,7 @@ def _candidates(passages: list[Passage]) -> list[Candidate]:
             text = sentence.text.strip()
             if len(text) >= _MIN_SENTENCE and text not in seen:  # overlapping chunks repeat sentences
                 seen.add(text)
-                found.append(Candidate(n, text, len(found), sentence.start, passage.paragraph))
+                found.append(Candidate(n, text, sentence.start, passage.paragraph))
     return found
 
 
@@ -110,7 +109,7 @@ class ExtractiveAnswerer:
         scored = []
         for cand, similarity in zip(candidates, dense, strict=True):
             passage = passages[cand.passage - 1]
-            words = f"{_heading(passage)} {cand.text}" if broad else cand.text
+            words = f"{section_leaf(passage.section)} {cand.text}" if broad else cand.text
             score = float(similarity) + 0.6 * _overlap(q_tokens, words)
             score += prior * passage.score / top
             if wants_amount and NUMBER.search(cand.text):
@@ -149,10 +148,6 @@ class ExtractiveAnswerer:
             quotes.setdefault(cand.passage, cand.text)
             parts.append(f"{_as_sentence(cand.text)}[{cand.passage}]")
         return "".join(parts), quotes
-
-
-def _heading(passage: Passage) -> str:
-    return passage.section.rsplit("›", 1)[-1].strip()
 
 
 def wants_several(question: str) -> bool:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 
 from assistant.types import Message
-from index.text import named_years, tokens
+from index.text import named_years, tokens, year_words
 
 # "那旅游收入呢？", "长岭那边呢？", "它的目标是什么？": elliptical questions lean on the previous one.
 _ELLIPTICAL = re.compile(
     r"^(那|那么|还有|另外|再问|而|此外)|呢\s*[？?。]?\s*$|那边|这边|这个|那个|这些|那些|它|其中|他们|该项"
 )
 _SHORT = 8
-_YEAR_WORDS = re.compile(r"(?:19|20)\d{2}\s*年|前年|去年|上年|今年|本年|当年|明年|来年|后年")
 
 
 def is_elliptical(question: str) -> bool:
@@ -30,7 +29,7 @@ def carry_over(question: str, previous: str, report_year: int) -> str:
             if t not in own and not t.isdigit() and not named_years(t, report_year)  # time: below
         ]
     if not named_years(question, report_year):
-        extra += _YEAR_WORDS.findall(previous)
+        extra += year_words(previous)
     return f"{question} {' '.join(extra)}".strip() if extra else question
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.chain import AnswerChain, Delta
+from assistant.chain import REFUSAL, AnswerChain, Delta
 from assistant.errors import IndexNotBuilt
 from assistant.extractive import ExtractiveAnswerer
 from assistant.guard import clean_question
@@ -29,8 +29,6 @@ class Stats:
 
 class Assistant:
     def __init__(self, settings: Settings, embedder: TextEmbedder, chat_model: Any | None = None) -> None:
-        from assistant.chain import REFUSAL
-
         self.settings = settings
         self.embedder = embedder
         store = open_store(settings.store, embedder, create=False)

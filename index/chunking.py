@@ -42,10 +42,7 @@ class Chunk:
 
     @property
     def search_text(self) -> str:
-        """What retrieval sees: the section heading and the paragraph topic give every chunk context."""
-        heading = self.section[-1] if self.section else ""
-        lead = self.lead if self.lead and not self.text.startswith(self.lead) else ""
-        return " ".join(part for part in (heading, lead, self.text) if part)
+        return context_text(self.section_path, self.lead, self.text)
 
     def metadata(self) -> dict[str, str | int]:
         return {
@@ -58,6 +55,17 @@ class Chunk:
             "end": self.end,
             "lead": self.lead,
         }
+
+
+def section_leaf(section_path: str) -> str:
+    """The innermost heading of a section path ("… › 综合经济实力实现新提升")."""
+    return section_path.rsplit(SECTION_SEP, 1)[-1]
+
+
+def context_text(section_path: str, lead: str, text: str) -> str:
+    """What retrieval sees: the section heading and the paragraph topic give every chunk context."""
+    topic = lead if lead and not text.startswith(lead) else ""
+    return " ".join(part for part in (section_leaf(section_path), topic, text) if part)
 
 
 def split_sentences(text: str, offset: int = 0) -> list[Span]:

@@ -10,8 +10,8 @@ import numpy as np
 
 from assistant.settings import RetrievalSettings
 from assistant.types import Passage
+from index.chunking import context_text
 from index.embeddings import TextEmbedder
-from index.loader import SECTION_SEP
 from index.store import stored_chunks
 from index.text import named_years, tokens
 
@@ -43,9 +43,7 @@ def passage_from_stored(cid: str, stored: dict[str, Any]) -> Passage:
 
 def search_text(passage: Passage) -> str:
     """The same context the embedding saw: section heading and paragraph topic, then the text."""
-    heading = passage.section.split(SECTION_SEP)[-1] if passage.section else ""
-    lead = passage.lead if passage.lead and not passage.text.startswith(passage.lead) else ""
-    return " ".join(part for part in (heading, lead, passage.text) if part)
+    return context_text(passage.section, passage.lead, passage.text)
 
 
 def _unit_scale(values: np.ndarray) -> np.ndarray:
@@ -71,6 +69,8 @@ class HybridRetriever:
         self._row = {p.chunk_id: i for i, p in enumerate(self.passages)}
         corpus = [tokens(search_text(p)) for p in self.passages]
         self._bm25 = BM25Okapi(corpus) if corpus else None
+        # a word the report never uses is as rare as it gets
+        self._unseen_idf = max(self._bm25.idf.values(), default=0.0) if self._bm25 else 0.0
         self.periods = {p.period for p in self.passages if p.period}
         self.documents = {p.doc for p in self.passages}
 
@@ -126,8 +126,7 @@ class HybridRetriever:
         words = [t for t in dict.fromkeys(tokens(query)) if not _is_time_word(t)]
         if not words or self._bm25 is None:
             return 0.0
-        unseen = max(self._bm25.idf.values())  # a word the report never uses is as rare as it gets
-        weights = [self._bm25.idf.get(w, unseen) for w in words]
+        weights = [self._bm25.idf.get(w, self._unseen_idf) for w in words]
         evidence = " ".join(search_text(p) for p in passages)
         return sum(wt for w, wt in zip(words, weights, strict=True) if w in evidence) / sum(weights)
 

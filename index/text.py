@@ -16,7 +16,8 @@ STOPWORDS = frozenset(
 _PUNCT = re.compile(r"^[\W_]+$")
 NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:%|‰|万|亿|千|百)?")
 
-_EXPLICIT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR = r"(?:19|20)\d{2}"
+_EXPLICIT_YEAR = re.compile(rf"({_YEAR})\s*年")
 _RELATIVE_YEAR = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0, "当年": 0, "明年": 1, "来年": 1, "后年": 2}
 
 
@@ -40,9 +41,22 @@ def tokens(text: str) -> list[str]:
 
 def named_years(question: str, report_year: int) -> set[int]:
     """Years a question names, explicitly ("2024年") or relative to the report's year ("明年")."""
-    years = {int(y) for y in _EXPLICIT_YEAR.findall(question)}
+    years = years_in_text(question)
     years |= {report_year + delta for word, delta in _RELATIVE_YEAR.items() if word in question}
     return years
+
+
+_YEAR_WORDS = re.compile(rf"{_YEAR}\s*年|" + "|".join(_RELATIVE_YEAR))
+
+
+def year_words(text: str) -> list[str]:
+    """The words that name a year, as written ("2024年", "明年")."""
+    return _YEAR_WORDS.findall(text)
+
+
+def years_in_text(text: str) -> set[int]:
+    """Years a text names explicitly ("比2022年提高")."""
+    return {int(y) for y in _EXPLICIT_YEAR.findall(text)}
 
 
 def numbers(text: str) -> list[str]:
