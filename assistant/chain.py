@@ -22,7 +22,6 @@ from assistant.llm import LLMAnswerer
 from assistant.settings import Settings
 from assistant.types import Answer, Message, Passage
 from index.retrieval import HybridRetriever, SearchResult
-from index.text import years_in_text
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +38,19 @@ class Delta:
     text: str
 
 
+@dataclass(frozen=True)
+class Query:
+    """A conversation, and the report it is scoped to (None: the whole library)."""
+
+    messages: list[Message]
+    doc: str | None = None
+
+
 @dataclass
 class Turn:
     question: str
     history: list[Message]
+    doc: str | None = None
     standalone: str = ""
     result: SearchResult | None = None
     sentences: list[Candidate] = field(default_factory=list)  # the passages' sentences, best first
@@ -64,9 +72,6 @@ class AnswerChain:
         self.retriever = retriever
         self.extractive = extractive
         self.llm = llm
-        self.known_years = {int(p) for p in retriever.periods}.union(
-            *(years_in_text(p.text) for p in retriever.passages)
-        )
         self.runnable: Runnable = (
             RunnableLambda(self.prepare).with_config(run_name="prepare")
             | RunnableLambda(self.condense).with_config(run_name="condense")
@@ -76,9 +81,9 @@ class AnswerChain:
 
     # -- steps -------------------------------------------------------------------------------
 
-    def prepare(self, messages: list[Message]) -> Turn:
-        question, history = clean_conversation(messages, self.settings.limits)
-        turn = Turn(question=question, history=history)
+    def prepare(self, query: Query) -> Turn:
+        question, history = clean_conversation(query.messages, self.settings.limits)
+        turn = Turn(question=question, history=history, doc=self.retriever.scope(question, query.doc) or None)
         if is_injection(question):  # refused before anything, the LLM's condense step included
             turn.refusal = "instruction override or role change"
         elif is_other_task(question):
@@ -86,7 +91,7 @@ class AnswerChain:
         return turn
 
     def condense(self, turn: Turn) -> Turn:
-        year = self.settings.corpus.report_year
+        year = self.retriever.year_of(turn.doc) if turn.doc else self.settings.corpus.report_year
         turn.standalone = standalone_question(turn.question, turn.history, year)
         if self.llm is not None and turn.history and not turn.refusal:
             try:
@@ -98,13 +103,13 @@ class AnswerChain:
     def retrieve(self, turn: Turn) -> Turn:
         if turn.refusal:
             return turn
-        turn.result = result = self._search(turn.standalone)
+        turn.result = result = self._search(turn.standalone, turn.doc)
         ranked = self.extractive.rank(turn.standalone, result.passages, result.years)
         wanted = expected_type(turn.standalone)
         typed = [c for c in ranked[:TYPE_WINDOW] if self._gives(wanted, c, result)] if wanted else []
         turn.sentences = typed + [c for c in ranked if c not in typed]  # a typed answer comes first
         turn.evidence = evidence(turn.sentences, result.coverage)
-        unknown = sorted(y for y in result.years if y not in self.known_years)
+        unknown = sorted(y for y in result.years if y not in self.retriever.view.known_years)
         if unknown:
             turn.refusal = f"asks about {unknown}, which the report does not cover"
         elif wanted and not typed:
@@ -117,8 +122,8 @@ class AnswerChain:
                 turn.refusal = f"the best sentence does not match the question ({turn.agreement:.3f})"
         return turn
 
-    def _search(self, question: str) -> SearchResult:
-        result = self.retriever.search(question)
+    def _search(self, question: str, doc: str | None) -> SearchResult:
+        result = self.retriever.search(question, doc=doc)
         if wants_several(question) and result.passages:
             # Open questions read on: the rest of the best passage's paragraph joins the evidence.
             following = self.retriever.following(result.passages[0])
@@ -173,17 +178,17 @@ class AnswerChain:
 
     # -- entry points ------------------------------------------------------------------------
 
-    def stream(self, messages: list[Message]) -> Iterator[Delta | Answer]:
-        yield from self.runnable.stream(messages)
+    def stream(self, messages: list[Message], doc: str | None = None) -> Iterator[Delta | Answer]:
+        yield from self.runnable.stream(Query(messages, doc))
 
-    def passages(self, messages: list[Message]) -> list[Passage]:
+    def passages(self, messages: list[Message], doc: str | None = None) -> list[Passage]:
         """What retrieval hands the answerer for this conversation (for evaluation and debugging)."""
-        turn = self.retrieve(self.condense(self.prepare(messages)))
+        turn = self.retrieve(self.condense(self.prepare(Query(messages, doc))))
         return turn.result.passages if turn.result else []
 
-    def answer(self, messages: list[Message]) -> Answer:
+    def answer(self, messages: list[Message], doc: str | None = None) -> Answer:
         final = None
-        for event in self.stream(messages):
+        for event in self.stream(messages, doc):
             if isinstance(event, Answer):
                 final = event
         assert final is not None, "the chain always ends with an Answer"

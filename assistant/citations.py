@@ -44,4 +44,5 @@ def _citation(n: int, passage: Passage, quote: str) -> Citation:
         score=passage.score,
         paragraph=passage.paragraph,
         quote=quote,
+        title=passage.title,
     )

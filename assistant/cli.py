@@ -1,4 +1,4 @@
-"""`assistant` command line: index, search, ask, chat, eval, serve, unanswered.
+"""`assistant` command line: index [add|remove|rebuild|list], search, ask, chat, eval, serve, unanswered.
 
 The edge where errors become messages: Chinese for the user, English detail for the operator,
 a non-zero exit code, never a traceback.
@@ -36,22 +36,56 @@ def _assistant(args: argparse.Namespace, build: bool = True, settings=None):  # 
     return Assistant.from_settings(settings or _settings(args), build=build, progress=_progress)
 
 
-def cmd_index(args: argparse.Namespace) -> int:
-    from assistant.service import ensure_index
+def _library_call(args: argparse.Namespace, action: Callable[..., object]) -> object:
     from index.embeddings import make_embedder
 
     settings = _settings(args)
-    ensure_index(settings, make_embedder(settings.embedding, _progress), _progress)
+    return action(settings, make_embedder(settings.embedding, _progress))
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    """`index` alone syncs with config.yaml's corpus; `index add|remove|rebuild|list` manage the library."""
+    from index import library
+
+    action = args.action or "sync"
+    if action == "list":
+        return _print_library(_library_call(args, library.list_documents), args.json)  # type: ignore[arg-type]
+    report = _library_call(
+        args,
+        {
+            "sync": lambda s, e: library.sync_corpus(s, e, _progress),
+            "add": lambda s, e: library.add_files(s, e, [Path(f) for f in args.files], _progress),
+            "remove": lambda s, e: library.remove_documents(s, e, args.doc_ids, _progress),
+            "rebuild": lambda s, e: library.rebuild(s, e, _progress),
+        }[action],
+    )
+    print(report.summary())  # type: ignore[attr-defined]
+    return 0
+
+
+def _print_library(documents: list, as_json: bool) -> int:  # type: ignore[type-arg]
+    if as_json:
+        fields = ("doc_id", "title", "year", "date", "source_line", "format", "origin", "chunks", "added_at")
+        rows = [{f: getattr(d, f) for f in fields} for d in documents]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not documents:
+        print("the library is empty: run `assistant index` or `assistant index add FILE`", file=sys.stderr)
+    for d in documents:
+        print(f"{d.doc_id}\t{d.year or '-'}\t{d.chunks} chunks\t{d.format}\t{d.origin}\t{d.title}")
+        if d.source_line:
+            print(f"\t{d.source_line}")
     return 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    passages = _assistant(args, build=not args.no_build).search(args.query, args.k)
+    passages = _assistant(args, build=not args.no_build).search(args.query, args.k, args.doc)
     if args.json:
         print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
         return 0
     for n, p in enumerate(passages, start=1):
-        print(f"[{n}] score={p.score:.3f}  {p.section}  (period {p.period or '-'}, ¶{p.paragraph}, {p.start}-{p.end})")
+        where = f"period {p.period or '-'}, ¶{p.paragraph}, {p.start}-{p.end}"
+        print(f"[{n}] score={p.score:.3f}  {p.doc} › {p.section}  ({where})")
         print(f"    {p.text}\n")
     return 0
 
@@ -80,7 +114,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     messages: list[Message] = []
     for question in args.questions:
         messages.append(Message("user", question))
-        answer = assistant.answer(messages)
+        answer = assistant.answer(messages, args.doc)
         messages.append(Message("assistant", answer.text))
         if len(args.questions) > 1 and not args.json:
             print(f"问：{question}")
@@ -154,18 +188,29 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the chain does")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("index", help="build or update the index").set_defaults(handler=cmd_index)
+    p = sub.add_parser("index", help="sync the index with config.yaml, or manage the library of reports")
+    p.set_defaults(handler=cmd_index, action=None)
+    actions = p.add_subparsers(dest="action")
+    q = actions.add_parser("add", help="add reports (.txt .md .docx .pdf .html), or replace those with the same id")
+    q.add_argument("files", nargs="+", metavar="FILE")
+    q = actions.add_parser("remove", help="remove reports by id (see `index list`)")
+    q.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
+    actions.add_parser("rebuild", help="chunk and embed every report again, then swap it in")
+    q = actions.add_parser("list", help="list the reports in the index")
+    q.add_argument("--json", action="store_true")
 
     p = sub.add_parser("search", help="show the passages retrieved for a query")
     p.add_argument("query")
     p.add_argument("-k", type=int, default=None)
     p.add_argument("--json", action="store_true")
     p.add_argument("--no-build", action="store_true", help="fail instead of building a missing index")
+    p.add_argument("--doc", help="search one report only (an id from `index list`)")
     p.set_defaults(handler=cmd_search)
 
     p = sub.add_parser("ask", help="answer one question (several: one conversation)")
     p.add_argument("questions", nargs="+", metavar="question")
     p.add_argument("--json", action="store_true", help='print {"answer", "citations", "refused"}')
+    p.add_argument("--doc", help="ask one report only (an id from `index list`)")
     p.set_defaults(handler=cmd_ask)
 
     sub.add_parser("chat", help="ask questions in the terminal").set_defaults(handler=cmd_chat)

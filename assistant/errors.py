@@ -9,6 +9,8 @@ prints or formats them itself.
     ├── InvalidQuestion        empty, too long, or too many turns
     ├── CorpusError            the report is missing, unreadable or empty
     ├── IndexNotBuilt          no index yet (run `assistant index`)
+    ├── StoreUnavailable       the chroma store (e.g. a chroma server) cannot be reached
+    ├── UnknownDocument        a question scoped to a report the library does not hold
     ├── ModelUnavailable       the embedding model cannot be loaded
     └── ProviderUnavailable    the LLM endpoint failed or timed out
 """
@@ -61,3 +63,15 @@ class ProviderUnavailable(AssistantError):
     user_message = "回答服务暂时不可用，请稍后再试。"
     exit_code = 69
     http_status = 503
+
+
+class StoreUnavailable(AssistantError):
+    user_message = "检索服务暂时不可用，请稍后再试。"
+    exit_code = 69
+    http_status = 503
+
+
+class UnknownDocument(AssistantError):
+    user_message = "所选的报告不存在，请重新选择。"
+    exit_code = 2
+    http_status = 422

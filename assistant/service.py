@@ -14,9 +14,10 @@ from assistant.llm import LLMAnswerer, make_chat_model
 from assistant.settings import Settings
 from assistant.types import Answer, Message, Passage
 from index.embeddings import TextEmbedder, make_embedder
-from index.loader import Document, load_documents
+from index.library import sync_corpus
+from index.loader import Document, document_from_stored
 from index.retrieval import HybridRetriever
-from index.store import IndexReport, build_index, open_store
+from index.store import IndexReport, Library, StoredDocument
 
 Progress = Callable[[str], None]
 
@@ -31,8 +32,10 @@ class Assistant:
     def __init__(self, settings: Settings, embedder: TextEmbedder, chat_model: Any | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
-        store = open_store(settings.store, embedder, create=False)
-        self.retriever = HybridRetriever(store, embedder, settings.retrieval, settings.corpus.report_year)
+        library = Library(settings.store, embedder)
+        self.retriever = HybridRetriever(
+            library, embedder, settings.retrieval, settings.corpus.report_year, settings.store.refresh_seconds
+        )
         if not len(self.retriever):
             raise IndexNotBuilt("the index is empty: run `assistant index`")
         if chat_model is None and settings.answer.provider == "openai":
@@ -40,6 +43,7 @@ class Assistant:
         llm = LLMAnswerer(chat_model, REFUSAL) if chat_model is not None else None
         extractive = ExtractiveAnswerer(embedder, settings.answer.max_sentences)
         self.chain = AnswerChain(settings, self.retriever, extractive, llm)
+        self._parsed: dict[str, list[Document]] = {}
 
     @classmethod
     def from_settings(
@@ -51,37 +55,48 @@ class Assistant:
             ensure_index(settings, embedder, progress)
         return cls(settings, embedder)
 
-    def answer(self, messages: list[Message]) -> Answer:
-        return self.chain.answer(messages)
+    def answer(self, messages: list[Message], doc: str | None = None) -> Answer:
+        return self.chain.answer(messages, doc)
 
-    def stream(self, messages: list[Message]) -> Iterator[Delta | Answer]:
-        return self.chain.stream(messages)
+    def stream(self, messages: list[Message], doc: str | None = None) -> Iterator[Delta | Answer]:
+        return self.chain.stream(messages, doc)
 
-    def ask(self, question: str, history: list[Message] | None = None) -> Answer:
-        return self.answer([*(history or []), Message("user", question)])
+    def ask(self, question: str, history: list[Message] | None = None, doc: str | None = None) -> Answer:
+        return self.answer([*(history or []), Message("user", question)], doc)
 
-    def retrieve(self, messages: list[Message]) -> list[Passage]:
-        return self.chain.passages(messages)
+    def retrieve(self, messages: list[Message], doc: str | None = None) -> list[Passage]:
+        return self.chain.passages(messages, doc)
 
-    def search(self, query: str, k: int | None = None) -> list[Passage]:
+    def search(self, query: str, k: int | None = None, doc: str | None = None) -> list[Passage]:
         query = clean_question(query, self.settings.limits)
-        return self.retriever.search(query, k).passages
+        return self.retriever.search(query, k, doc).passages
 
     def warm_up(self) -> None:
         """Prepare per-sentence vectors now (a few seconds) instead of during the first answers."""
         self.chain.extractive.warm(self.retriever.passages)
 
     def stats(self) -> Stats:
+        self.retriever.refresh()
         return Stats(chunks=len(self.retriever), documents=len(self.retriever.documents))
 
+    def library(self) -> list[StoredDocument]:
+        """The reports in the live index, in id order."""
+        self.retriever.refresh()
+        return sorted(self.retriever.documents.values(), key=lambda d: d.doc_id)
+
     def documents(self) -> list[Document]:
-        """The reports as loaded from disk, for the full-text page."""
-        return load_documents(self.settings.corpus.paths)
+        """The reports of the live index, parsed into paragraphs, for the full-text page."""
+        view = self.retriever.view
+        cached = self._parsed.get(view.generation)
+        if cached is None:
+            cached = [document_from_stored(d) for d in sorted(view.documents.values(), key=lambda d: d.doc_id)]
+            self._parsed = {view.generation: cached}
+        return cached
 
 
 def ensure_index(settings: Settings, embedder: TextEmbedder, progress: Progress | None = None) -> IndexReport:
-    """Bring the index up to date with the report files; cheap when nothing changed."""
-    report = build_index(settings, embedder, progress)
+    """Bring the index up to date with the report files in config.yaml; cheap when nothing changed."""
+    report = sync_corpus(settings, embedder, progress)
     if progress:
         progress(report.summary())
     return report

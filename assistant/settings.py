@@ -59,9 +59,12 @@ class EmbeddingSettings(Section):
 class StoreSettings(Section):
     mode: Literal["persistent", "http"] = "persistent"
     path: Path = Field(Path("var/chroma"), description="Folder of the persistent chromadb.")
-    collection: str = Field("report", min_length=3, max_length=63)
+    collection: str = Field("report", min_length=3, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]$")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
+    refresh_seconds: float = Field(
+        2.0, ge=0.0, le=3600, description="How often a server checks the store for a new index generation."
+    )
 
 
 class RetrievalSettings(Section):

@@ -48,6 +48,7 @@ class Citation:
     score: float
     paragraph: int = 0
     quote: str = ""
+    title: str = ""  # the report's title: several reports may answer one question
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -10,6 +10,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assistant.errors import CorpusError
 
@@ -226,3 +227,14 @@ def load_documents(paths: list[Path]) -> list[Document]:
         for doc in documents:
             doc.doc_id = doc.path.resolve().relative_to(root).as_posix()
     return documents
+
+
+def document_from_stored(stored: Any) -> Document:
+    """Parse a report again from the text the library keeps (for re-embedding), keeping its facts."""
+    doc = parse_document(stored.text, Path(f"{stored.doc_id}.md"))
+    doc.doc_id = stored.doc_id
+    doc.title = stored.title
+    for name in ("year", "date", "source_line", "format"):
+        if hasattr(doc, name):
+            setattr(doc, name, getattr(stored, name))
+    return doc

@@ -1,37 +1,53 @@
-"""Hybrid search: BM25 over jieba tokens plus dense similarity, fused by normalised scores."""
+"""Hybrid search over the library: BM25 over jieba tokens plus dense similarity, fused by
+normalised scores, optionally scoped to one report.
+
+The keyword side is derived from the store itself (the live generation's chunks), and the
+retriever re-reads the store's head every few seconds: when another process or machine changes
+the library, every server picks the new generation up and rebuilds its keyword index from it.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
-from dataclasses import dataclass, replace
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
+from assistant.errors import StoreUnavailable, UnknownDocument
 from assistant.settings import RetrievalSettings
 from assistant.types import Passage
 from index.chunking import context_text
 from index.embeddings import TextEmbedder
-from index.store import stored_chunks
-from index.text import named_years, tokens
+from index.store import Library, Snapshot, StoredDocument
+from index.text import named_years, tokens, years_in_text
 
+log = logging.getLogger(__name__)
 _TIME_WORD = re.compile(r"(?:19|20)?\d{2,4}年?|[今明去前后本当上来]年")
+# A place a report is about: "松原市", "青禾县" (not "全市", "我县": those are generic).
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(市|县|区|旗|州|盟)(?=委|政府|人民|的|，|,|、|。|\s|全|是|在|要|经济|$)")
+_GENERIC_PLACE = {"全", "我", "本", "该", "各", "城", "地", "省", "县", "市", "区", "开发", "园", "社"}
 
 
 @dataclass(frozen=True)
 class SearchResult:
     passages: list[Passage]
     best_dense: float  # the closest passage's cosine similarity
-    years: frozenset[int]  # years the question names
+    years: frozenset[int]  # years the question names, as the best passage's report counts them
     coverage: float = 0.0  # share of the question's words (IDF-weighted) found in the top passages
+    doc: str = ""  # the report the search was scoped to, if any
 
 
-def passage_from_stored(cid: str, stored: dict[str, Any]) -> Passage:
+def passage_from_stored(cid: str, stored: dict[str, Any], title: str = "") -> Passage:
     return Passage(
         chunk_id=cid,
         text=stored["text"],
         doc=stored["doc"],
-        title=stored.get("title", ""),
+        title=title or stored.get("title", ""),
         section=stored.get("section", ""),
         period=str(stored.get("period", "")),
         paragraph=int(stored.get("paragraph", 0)),
@@ -54,79 +70,217 @@ def _unit_scale(values: np.ndarray) -> np.ndarray:
     return (values - low) / (high - low)
 
 
+def place_of(doc: StoredDocument) -> str:
+    """The place a report is about: the one its title and text name most ("松原" for 松原市)."""
+    counts = Counter(
+        m.group(1) for m in _PLACE.finditer(f"{doc.title}\n{doc.text[:4000]}") if m.group(1) not in _GENERIC_PLACE
+    )
+    for name in counts:
+        counts[name] += 3 * doc.title.count(name)  # the title's place wins ties
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+@dataclass
+class CorpusView:
+    """One generation of the library, ready to search: built once, then only read."""
+
+    snapshot: Snapshot
+    passages: list[Passage]
+    keyword: Any  # BM25 over every chunk's search text, or None for an empty library
+    unseen_idf: float  # a word the library never uses is as rare as it gets
+    row: dict[str, int] = field(default_factory=dict)
+    doc_rows: dict[str, np.ndarray] = field(default_factory=dict)
+    periods: set[str] = field(default_factory=set)
+    places: dict[str, str] = field(default_factory=dict)
+    known_years: set[int] = field(default_factory=set)
+    paragraphs: dict[tuple[str, int], list[Passage]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, snapshot: Snapshot) -> CorpusView:
+        from rank_bm25 import BM25Okapi
+
+        titles = {d.doc_id: d.title for d in snapshot.documents.values()}
+        passages = [
+            passage_from_stored(cid, meta, titles.get(meta["doc"], "")) for cid, meta in sorted(snapshot.chunks.items())
+        ]
+        corpus = [tokens(search_text(p)) for p in passages]
+        keyword = BM25Okapi(corpus) if corpus else None
+        view = cls(
+            snapshot=snapshot,
+            passages=passages,
+            keyword=keyword,
+            unseen_idf=max(keyword.idf.values(), default=0.0) if keyword else 0.0,
+        )
+        view.row = {p.chunk_id: i for i, p in enumerate(passages)}
+        docs = np.array([p.doc for p in passages])
+        view.doc_rows = {d: docs == d for d in snapshot.documents}
+        view.periods = {p.period for p in passages if p.period}
+        view.places = {d: place_of(doc) for d, doc in snapshot.documents.items()}
+        view.known_years = {int(p) for p in view.periods}.union(*(years_in_text(p.text) for p in passages))
+        for p in sorted(passages, key=lambda p: p.start):
+            view.paragraphs.setdefault((p.doc, p.paragraph), []).append(p)
+        return view
+
+    @property
+    def generation(self) -> str:
+        return self.snapshot.generation
+
+    @property
+    def documents(self) -> dict[str, StoredDocument]:
+        return self.snapshot.documents
+
+
 class HybridRetriever:
     """Keeps BM25 over all chunks in memory; asks chroma for the dense side."""
 
-    def __init__(self, store: Any, embedder: TextEmbedder, settings: RetrievalSettings, report_year: int):
-        from rank_bm25 import BM25Okapi
-
-        self.store = store
+    def __init__(
+        self,
+        library: Library,
+        embedder: TextEmbedder,
+        settings: RetrievalSettings,
+        default_year: int,
+        refresh_seconds: float = 2.0,
+    ) -> None:
+        self.library = library
         self.embedder = embedder
         self.settings = settings
-        self.report_year = report_year
-        stored = stored_chunks(store)
-        self.passages = [passage_from_stored(cid, meta) for cid, meta in sorted(stored.items())]
-        self._row = {p.chunk_id: i for i, p in enumerate(self.passages)}
-        corpus = [tokens(search_text(p)) for p in self.passages]
-        self._bm25 = BM25Okapi(corpus) if corpus else None
-        # a word the report never uses is as rare as it gets
-        self._unseen_idf = max(self._bm25.idf.values(), default=0.0) if self._bm25 else 0.0
-        self.periods = {p.period for p in self.passages if p.period}
-        self.documents = {p.doc for p in self.passages}
+        self.default_year = default_year
+        self.refresh_seconds = refresh_seconds
+        self.view = CorpusView.of(library.read())
+        self._checked = time.monotonic()
+        self._reloading = threading.Lock()
+
+    # -- the live generation ---------------------------------------------------------------------
+
+    def refresh(self, *, force: bool = False) -> bool:
+        """Re-read the store's head now and then; load a new generation when there is one.
+        One thread reloads while the others keep answering from the view they have."""
+        now = time.monotonic()
+        if not force and now - self._checked < self.refresh_seconds:
+            return False
+        if not self._reloading.acquire(blocking=force):
+            return False
+        try:
+            self._checked = now
+            generation = self.library.generation()
+            if not generation or generation == self.view.generation:
+                return False
+            started = time.perf_counter()
+            self.view = CorpusView.of(self.library.read())
+            log.info(
+                "index generation %s loaded: %d documents, %d chunks in %.2fs",
+                self.view.generation,
+                len(self.view.documents),
+                len(self.view.passages),
+                time.perf_counter() - started,
+            )
+            return True
+        finally:
+            self._reloading.release()
 
     def __len__(self) -> int:
-        return len(self.passages)
+        return len(self.view.passages)
 
-    def _dense(self, query: str) -> np.ndarray:
+    @property
+    def passages(self) -> list[Passage]:
+        return self.view.passages
+
+    @property
+    def periods(self) -> set[str]:
+        return self.view.periods
+
+    @property
+    def documents(self) -> dict[str, StoredDocument]:
+        return self.view.documents
+
+    def year_of(self, doc: str) -> int:
+        stored = self.view.documents.get(doc)
+        return stored.year if stored and stored.year else self.default_year
+
+    # -- search ------------------------------------------------------------------------------------
+
+    def _dense(self, view: CorpusView, query: str, doc: str) -> np.ndarray:
         vector = self.embedder.embed_queries([query])[0].tolist()
-        n = min(self.settings.candidates, len(self.passages))
-        hits = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=n)
-        scores = np.full(len(self.passages), np.nan, dtype=np.float64)
-        for doc, distance in hits:  # langchain-chroma returns the raw distance despite the name
-            scores[self._row[doc.id]] = 1.0 - distance  # cosine space: similarity = 1 - distance
-        floor = np.nanmin(scores) if hits else 0.0
+        n = min(self.settings.candidates, len(view.passages))
+        try:
+            hits = view.snapshot.vectors.similarity_search_by_vector_with_relevance_scores(
+                vector, k=n, filter={"doc": doc} if doc else None
+            )
+        except Exception as exc:
+            raise StoreUnavailable(f"vector search failed: {type(exc).__name__}: {exc}") from exc
+        scores = np.full(len(view.passages), np.nan, dtype=np.float64)
+        for hit, distance in hits:  # langchain-chroma returns the raw distance despite the name
+            row = view.row.get(hit.id)
+            if row is not None:
+                scores[row] = 1.0 - distance  # cosine space: similarity = 1 - distance
+        floor = np.nanmin(scores) if not np.isnan(scores).all() else 0.0
         return np.nan_to_num(scores, nan=floor)
 
-    def _keyword(self, query: str) -> np.ndarray:
+    def _keyword(self, view: CorpusView, query: str) -> np.ndarray:
         query_tokens = tokens(query)
-        if not query_tokens or self._bm25 is None:
-            return np.zeros(len(self.passages))
-        return np.asarray(self._bm25.get_scores(query_tokens), dtype=np.float64)
+        if not query_tokens or view.keyword is None:
+            return np.zeros(len(view.passages))
+        return np.asarray(view.keyword.get_scores(query_tokens), dtype=np.float64)
 
-    def _period_bonus(self, years: set[int]) -> np.ndarray:
-        wanted = {str(y) for y in years} & self.periods
-        if not wanted:
-            return np.zeros(len(self.passages))
-        return np.array([self.settings.period_boost if p.period in wanted else 0.0 for p in self.passages])
+    def _years_by_doc(self, view: CorpusView, query: str) -> dict[str, set[int]]:
+        """'今年' is each report's own year: a 2023 report's 今年 is 2023, a 2024 one's is 2024."""
+        return {d: named_years(query, self.year_of(d)) for d in view.documents}
 
-    def search(self, query: str, k: int | None = None) -> SearchResult:
+    def _period_bonus(self, view: CorpusView, years: dict[str, set[int]]) -> np.ndarray:
+        bonus = np.zeros(len(view.passages))
+        for i, p in enumerate(view.passages):
+            if p.period and p.period in {str(y) for y in years.get(p.doc, ())}:
+                bonus[i] = self.settings.period_boost
+        return bonus
+
+    def scope(self, query: str, doc: str | None) -> str:
+        """The report a question is about: the one asked for, or the only one whose place it names."""
+        view = self.view
+        if doc:
+            if doc not in view.documents:
+                raise UnknownDocument(f"no document {doc!r} in the index")
+            return doc
+        if len(view.documents) < 2:
+            return ""
+        named = {d for d, place in view.places.items() if place and place in query}
+        return named.pop() if len(named) == 1 else ""
+
+    def search(self, query: str, k: int | None = None, doc: str | None = None) -> SearchResult:
+        self.refresh()
+        view = self.view
         k = k or self.settings.k
-        years = named_years(query, self.report_year)
-        if not self.passages:
-            return SearchResult([], 0.0, frozenset(years))
-        dense = self._dense(query)
-        keyword = self._keyword(query)
+        scope = self.scope(query, doc)
+        years_by_doc = self._years_by_doc(view, query)
+        if not view.passages:
+            return SearchResult([], 0.0, frozenset(named_years(query, self.default_year)), doc=scope)
+        dense = self._dense(view, query, scope)
+        keyword = self._keyword(view, query)
         weight = self.settings.fusion_weight
-        fused = weight * _unit_scale(dense) + (1 - weight) * _unit_scale(keyword) + self._period_bonus(years)
-        order = np.argsort(-fused, kind="stable")[:k]
-        passages = [replace(self.passages[i], score=round(float(fused[i]), 4)) for i in order]
-        return SearchResult(passages, float(dense.max()), frozenset(years), self.coverage(query, passages[:3]))
+        fused = (
+            weight * _unit_scale(dense) + (1 - weight) * _unit_scale(keyword) + self._period_bonus(view, years_by_doc)
+        )
+        if scope:
+            fused = np.where(view.doc_rows[scope], fused, -np.inf)
+            dense = np.where(view.doc_rows[scope], dense, -np.inf)
+        order = [i for i in np.argsort(-fused, kind="stable")[:k] if np.isfinite(fused[i])]
+        passages = [replace(view.passages[i], score=round(float(fused[i]), 4)) for i in order]
+        top_doc = scope or (passages[0].doc if passages else "")
+        years = years_by_doc.get(top_doc) or named_years(query, self.default_year)
+        coverage = self.coverage(query, passages[:3])
+        return SearchResult(passages, float(dense.max()), frozenset(years), coverage, scope)
 
     def following(self, passage: Passage) -> Passage | None:
         """The next chunk of the same paragraph, if the paragraph goes on."""
-        later = [
-            p
-            for p in self.passages
-            if p.doc == passage.doc and p.paragraph == passage.paragraph and p.start > passage.start
-        ]
-        return min(later, key=lambda p: p.start, default=None)
+        later = (p for p in self.view.paragraphs.get((passage.doc, passage.paragraph), []) if p.start > passage.start)
+        return next(later, None)
 
     def coverage(self, query: str, passages: list[Passage]) -> float:
         """How much of what the question names (rare words weigh more) the passages mention at all."""
+        view = self.view
         words = [t for t in dict.fromkeys(tokens(query)) if not _is_time_word(t)]
-        if not words or self._bm25 is None:
+        if not words or view.keyword is None:
             return 0.0
-        weights = [self._bm25.idf.get(w, self._unseen_idf) for w in words]
+        weights = [view.keyword.idf.get(w, view.unseen_idf) for w in words]
         evidence = " ".join(search_text(p) for p in passages)
         return sum(wt for w, wt in zip(words, weights, strict=True) if w in evidence) / sum(weights)
 

@@ -69,6 +69,7 @@ def test_citation_carries_the_passage_location_and_quote() -> None:
         score=p.score,
         paragraph=p.paragraph,
         quote="第2段的原文，含数字20亿元。",
+        title=p.title,
     )
 
 

@@ -52,10 +52,10 @@ def assert_one_message(err: str, chinese: str, english: str) -> None:
 
 
 def test_index_builds_then_is_a_no_op(profile: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "index")
-    assert code == 0 and " added" in err
-    code, _, err = run(capsys, "index")
-    assert code == 0 and "0 added, 0 moved, 0 removed" in err
+    code, out, _ = run(capsys, "index")
+    assert code == 0 and "1 added" in out
+    code, out, _ = run(capsys, "index")
+    assert code == 0 and "0 added, 0 updated, 0 removed, 1 unchanged; 0 chunks embedded" in out
 
 
 def test_ask_json(profile: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -202,3 +202,43 @@ def test_script_missing_index_is_one_message_without_traceback(profile: Path) ->
     assert "Traceback" not in result.stderr + result.stdout
     assert result.stderr.splitlines()[0] == "错误：知识库尚未建立，请联系管理员。"
     assert result.stderr.splitlines()[1].startswith("error: ")
+
+
+COUNTY = (
+    "青禾县2024年工作报告（虚构，仅供测试）\n\n2024年工作回顾\n\n全县地区生产总值增长6.2%，新建高标准农田12万亩。\n"
+)
+
+
+def test_index_add_list_and_remove_manage_the_library(profile: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    county = profile / "qinghe.txt"
+    county.write_text(COUNTY, encoding="utf-8")
+    assert run(capsys, "index")[0] == 0
+    code, out, _ = run(capsys, "index", "add", str(county))
+    assert code == 0 and "1 added" in out and "1 unchanged" in out
+
+    code, out, _ = run(capsys, "index", "list", "--json")
+    listed = {d["doc_id"]: d for d in json.loads(out)}
+    assert code == 0 and set(listed) == {"songyuan-2023-plenary-report", "qinghe"}
+    assert listed["qinghe"]["origin"] == "added" and listed["qinghe"]["chunks"] >= 1
+
+    code, out, _ = run(capsys, "ask", "--json", "--doc", "qinghe", "全县地区生产总值增长了多少？")
+    data = json.loads(out)
+    assert code == 0 and "6.2%" in data["answer"] and {c["doc"] for c in data["citations"]} == {"qinghe"}
+
+    code, out, _ = run(capsys, "index", "remove", "qinghe")
+    assert code == 0 and "1 removed" in out
+    code, out, _ = run(capsys, "index", "list")
+    assert "qinghe" not in out and "songyuan-2023-plenary-report" in out
+
+
+def test_index_remove_of_an_unknown_report_is_one_message(profile: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "index")
+    code, _, err = run(capsys, "index", "remove", "nope")
+    assert code == 2
+    assert_one_message(err, "所选的报告不存在，请重新选择。", "no such document(s) in the index: nope")
+
+
+def test_asking_an_unknown_report_is_one_message(profile: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "ask", "--doc", "nope", GDP)
+    assert code == 2
+    assert_one_message(err, "所选的报告不存在，请重新选择。", "no document 'nope' in the index")

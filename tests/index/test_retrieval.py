@@ -80,7 +80,7 @@ def test_devset_evidence_hit_at_3(devset_run) -> None:  # type: ignore[no-untype
 
 def _retriever(assistant, **overrides) -> HybridRetriever:  # type: ignore[no-untyped-def]
     settings = assistant.settings.retrieval.model_copy(update=overrides)
-    return HybridRetriever(assistant.retriever.store, assistant.embedder, settings, 2023)
+    return HybridRetriever(assistant.retriever.library, assistant.embedder, settings, 2023)
 
 
 def test_retriever_holds_every_stored_chunk(hash_assistant, hash_settings: Settings) -> None:  # type: ignore[no-untyped-def]
@@ -88,7 +88,7 @@ def test_retriever_holds_every_stored_chunk(hash_assistant, hash_settings: Setti
     chunks = [c for d in load_documents(hash_settings.corpus.paths) for c in chunk_document(d, hash_settings.chunking)]
     assert len(retriever) == len(chunks)
     assert retriever.periods == {"2023", "2024"}
-    assert retriever.documents == {REPORT.stem}
+    assert set(retriever.documents) == {REPORT.stem}
     by_id = {c.chunk_id: c for c in chunks}
     for p in retriever.passages:  # BM25 sees what the embedding saw
         assert search_text(p) == by_id[p.chunk_id].search_text

@@ -1,4 +1,4 @@
-"""Indexing into a real chromadb in a temporary folder: idempotent, incremental, safe on bad input.
+"""The library in a real chromadb in a temporary folder: generations, reuse of vectors, safe changes.
 
 The hash embedder keeps these fast; one test re-checks idempotence with the real model's index.
 """
@@ -11,14 +11,27 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.errors import CorpusError, IndexNotBuilt
+from assistant.errors import AssistantError, CorpusError, IndexNotBuilt
 from assistant.settings import Settings
 from index.chunking import Chunk, chunk_document
 from index.embeddings import HashEmbedder, TextEmbedder, make_embedder
+from index.library import add_files, list_documents, rebuild, remove_documents, sync_corpus
 from index.loader import load_documents
-from index.store import IndexReport, build_index, open_store, stored_chunks
+from index.store import Library, Snapshot
 
 REPORT = Path(__file__).resolve().parents[2] / "data" / "songyuan-2023-plenary-report.txt"
+COUNTY = """青禾县2024年政府工作报告（测试用虚构文本）
+
+2024年工作回顾
+
+全县地区生产总值增长6.2%，规模以上工业增加值增长8.1%。
+
+新建高标准农田12万亩，粮食总产量达到31亿斤。
+
+2025年主要目标
+
+地区生产总值增长6%左右，新建高标准农田10万亩。
+"""
 
 
 class CountingEmbedder(HashEmbedder):
@@ -27,8 +40,11 @@ class CountingEmbedder(HashEmbedder):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.seen: list[str] = []
+        self.fail_after: int | None = None  # simulate a crash after this many texts
 
     def encode(self, texts: list[str], *, threads: int, show_progress: bool = False) -> np.ndarray:
+        if self.fail_after is not None and len(self.seen) + len(texts) > self.fail_after:
+            raise KeyboardInterrupt("killed while embedding")
         self.seen.extend(texts)
         return super().encode(texts, threads=threads, show_progress=show_progress)
 
@@ -39,17 +55,24 @@ def _with_corpus(settings: Settings, *paths: Path) -> Settings:
 
 def _copy_report(tmp_path: Path) -> Path:
     copy = tmp_path / "corpus" / REPORT.name
-    copy.parent.mkdir()
+    copy.parent.mkdir(exist_ok=True)
     shutil.copy(REPORT, copy)
     return copy
 
 
-def _chunks(settings: Settings) -> dict[str, Chunk]:
-    return {c.chunk_id: c for d in load_documents(settings.corpus.paths) for c in chunk_document(d, settings.chunking)}
+def _county(tmp_path: Path) -> Path:
+    path = tmp_path / "qinghe-2024.txt"
+    path.write_text(COUNTY, encoding="utf-8")
+    return path
 
 
-def _stored(settings: Settings, embedder: TextEmbedder) -> dict[str, dict]:  # type: ignore[type-arg]
-    return stored_chunks(open_store(settings.store, embedder, create=False))
+def _chunks(settings: Settings, *paths: Path) -> dict[str, Chunk]:
+    docs = load_documents(list(paths) or settings.corpus.paths)
+    return {c.chunk_id: c for d in docs for c in chunk_document(d, settings.chunking)}
+
+
+def _live(settings: Settings, embedder: TextEmbedder) -> Snapshot:
+    return Library(settings.store, embedder).read()
 
 
 @pytest.fixture()
@@ -57,131 +80,142 @@ def embedder(hash_settings: Settings) -> CountingEmbedder:
     return CountingEmbedder(hash_settings.embedding)
 
 
-def test_first_build_then_rebuild_is_a_no_op(hash_settings: Settings, embedder: CountingEmbedder) -> None:
-    first = build_index(hash_settings, embedder)
+def test_first_sync_then_again_is_a_no_op(hash_settings: Settings, embedder: CountingEmbedder) -> None:
+    first = sync_corpus(hash_settings, embedder)
     expected = _chunks(hash_settings)
-    assert first == IndexReport(added=len(expected), updated=0, removed=0, unchanged=0)
-    ids = set(_stored(hash_settings, embedder))
-    assert ids == set(expected)
+    assert first.added == [REPORT.stem] and first.embedded == first.chunks == len(expected)
+    live = _live(hash_settings, embedder)
+    assert set(live.chunks) == set(expected) and live.generation == first.generation
 
     embedder.seen.clear()
-    second = build_index(hash_settings, embedder)
-    assert second == IndexReport(added=0, updated=0, removed=0, unchanged=len(expected))
+    second = sync_corpus(hash_settings, embedder)
+    assert not second.changed and second.unchanged == [REPORT.stem]
     assert embedder.seen == []  # nothing re-embedded
-    assert set(_stored(hash_settings, embedder)) == ids
-    assert second.summary() == f"{len(expected)} chunks: 0 added, 0 moved, 0 removed, {len(expected)} unchanged"
+    assert _live(hash_settings, embedder).generation == first.generation  # and nothing rewritten
+    assert second.summary() == (
+        f"1 document(s), {len(expected)} chunks: 0 added, 0 updated, 0 removed, 1 unchanged; 0 chunks embedded"
+    )
 
 
-def test_stored_chunks_carry_text_and_metadata(hash_settings: Settings, embedder: CountingEmbedder) -> None:
-    build_index(hash_settings, embedder)
-    stored = _stored(hash_settings, embedder)
-    source = REPORT.read_text(encoding="utf-8")
+def test_stored_chunks_point_into_the_stored_report_text(hash_settings: Settings, embedder: CountingEmbedder) -> None:
+    sync_corpus(hash_settings, embedder)
+    live = _live(hash_settings, embedder)
+    doc = live.documents[REPORT.stem]
+    assert doc.text == REPORT.read_text(encoding="utf-8")
+    assert doc.chunks == len(live.chunks) and doc.origin == "corpus" and doc.sha
     for cid, chunk in _chunks(hash_settings).items():
-        row = stored[cid]
-        assert row["text"] == chunk.text == source[row["start"] : row["end"]]
+        row = live.chunks[cid]
+        assert row["text"] == chunk.text == doc.text[row["start"] : row["end"]]
         assert {k: row[k] for k in chunk.metadata()} == chunk.metadata()
 
 
 def test_chunks_are_embedded_with_heading_and_topic(hash_settings: Settings, embedder: CountingEmbedder) -> None:
-    build_index(hash_settings, embedder)
-    chunks = _chunks(hash_settings).values()
+    sync_corpus(hash_settings, embedder)
     prompt = hash_settings.embedding.passage_prompt
-    assert sorted(embedder.seen) == sorted(prompt + c.search_text for c in chunks)
+    assert sorted(embedder.seen) == sorted(prompt + c.search_text for c in _chunks(hash_settings).values())
 
 
-def test_an_edited_paragraph_replaces_exactly_its_chunks(
+def test_an_edited_report_re_embeds_only_its_changed_chunks(
     tmp_path: Path, hash_settings: Settings, embedder: CountingEmbedder
 ) -> None:
     report = _copy_report(tmp_path)
     settings = _with_corpus(hash_settings, report)
-    build_index(settings, embedder)
+    first = sync_corpus(settings, embedder)
     before = _chunks(settings)
-
-    # one character longer: the edited chunks change; everything after them moves by one
     report.write_text(report.read_text(encoding="utf-8").replace("GDP增长5.8%", "GDP增长5.85%"), encoding="utf-8")
     after = _chunks(settings)
     changed = set(after) - set(before)
-    moved = {cid for cid in set(after) & set(before) if after[cid].start != before[cid].start}
-    assert changed and moved
+    assert changed
 
     embedder.seen.clear()
-    result = build_index(settings, embedder)
-    assert result.added == result.removed == len(changed) == len(set(before) - set(after))
-    assert result.updated == len(moved)
-    assert result.unchanged == len(after) - len(changed) - len(moved)
-    assert len(embedder.seen) == len(changed)  # moved chunks keep their vectors
-
-    stored = _stored(settings, embedder)
-    assert set(stored) == set(after)
-    assert any("5.85%" in row["text"] for row in stored.values())
-    assert not any("GDP增长5.8%," in row["text"] for row in stored.values())
-    for cid in moved:
-        assert (stored[cid]["start"], stored[cid]["end"]) == (after[cid].start, after[cid].end)
-
-
-def test_a_same_length_edit_moves_nothing(tmp_path: Path, hash_settings: Settings, embedder: CountingEmbedder) -> None:
-    report = _copy_report(tmp_path)
-    settings = _with_corpus(hash_settings, report)
-    build_index(settings, embedder)
-    report.write_text(report.read_text(encoding="utf-8").replace("GDP增长5.8%", "GDP增长6.1%"), encoding="utf-8")
-    result = build_index(settings, embedder)
-    assert result.added == result.removed >= 1
-    assert result.updated == 0
-    assert result.total == len(_chunks(settings))
+    result = sync_corpus(settings, embedder)
+    assert result.updated == [report.stem] and result.embedded == len(changed) == len(embedder.seen)
+    assert result.generation != first.generation
+    live = _live(settings, embedder)
+    assert set(live.chunks) == set(after)
+    assert any("5.85%" in row["text"] for row in live.chunks.values())
+    moved = [cid for cid in set(after) & set(before) if after[cid].start != before[cid].start]
+    assert moved and all(live.chunks[cid]["start"] == after[cid].start for cid in moved)
+    # the vectors of unchanged chunks were copied, not recomputed
+    same = next(iter(set(after) & set(before)))
+    rows = live.vectors._collection.get(ids=[same], include=["embeddings"])
+    expected = embedder.embed_passages([after[same].search_text])[0]
+    assert np.allclose(rows["embeddings"][0], expected, atol=1e-6)
 
 
-def test_an_inserted_paragraph_moves_the_others_without_re_embedding(
+def test_reports_are_added_and_removed_without_touching_the_others(
     tmp_path: Path, hash_settings: Settings, embedder: CountingEmbedder
 ) -> None:
-    report = _copy_report(tmp_path)
-    settings = _with_corpus(hash_settings, report)
-    build_index(settings, embedder)
-    before = _chunks(settings)
-    inserted = "加快建设现代粮食仓储体系，全年新建和改造粮库十座，新增仓容五十万吨，确保颗粒归仓。"
-    text = report.read_text(encoding="utf-8")
-    report.write_text(text.replace("夯实粮食生产基础。", f"{inserted}\n\n夯实粮食生产基础。", 1), encoding="utf-8")
+    sync_corpus(hash_settings, embedder)
+    county = _county(tmp_path)
+    embedder.seen.clear()
+    added = add_files(hash_settings, embedder, [county])
+    assert added.added == [county.stem] and added.unchanged == [REPORT.stem]
+    assert len(embedder.seen) == len(_chunks(hash_settings, county))  # only the new report was embedded
+    listed = {d.doc_id: d for d in list_documents(hash_settings, embedder)}
+    assert set(listed) == {REPORT.stem, county.stem} and listed[county.stem].origin == "added"
+    assert listed[county.stem].title.startswith("青禾县")
+
+    # the config's sync keeps reports added by hand
+    assert not sync_corpus(hash_settings, embedder).changed
 
     embedder.seen.clear()
-    result = build_index(settings, embedder)
-    after = _chunks(settings)
-    new = set(after) - set(before)
-    assert result.added == len(new) == 1 and result.removed == 0
-    assert embedder.seen == [settings.embedding.passage_prompt + after[next(iter(new))].search_text]
-    later = [cid for cid in before if after[cid].paragraph != before[cid].paragraph]
-    assert later and result.updated == len(later)
-    stored = _stored(settings, embedder)
-    for cid in later:
-        assert stored[cid]["paragraph"] == before[cid].paragraph + 1
-        assert stored[cid]["start"] == after[cid].start
+    removed = remove_documents(hash_settings, embedder, [county.stem])
+    assert removed.removed == [county.stem] and embedder.seen == []
+    live = _live(hash_settings, embedder)
+    assert set(live.documents) == {REPORT.stem}
+    assert {row["doc"] for row in live.chunks.values()} == {REPORT.stem}
+    with pytest.raises(AssistantError, match="no such document"):
+        remove_documents(hash_settings, embedder, ["nonexistent"])
 
 
-def test_a_removed_report_section_removes_its_chunks(
+def test_a_report_dropped_from_the_config_leaves_the_library(
     tmp_path: Path, hash_settings: Settings, embedder: CountingEmbedder
 ) -> None:
+    county = _county(tmp_path)
     report = _copy_report(tmp_path)
-    settings = _with_corpus(hash_settings, report)
-    build_index(settings, embedder)
-    text = report.read_text(encoding="utf-8")
-    report.write_text(text[: text.index("2024目标和举措")], encoding="utf-8")
-    result = build_index(settings, embedder)
-    assert result.added == 0 and result.removed > 0
-    assert all(row["period"] != "2024" for row in _stored(settings, embedder).values())
+    sync_corpus(_with_corpus(hash_settings, report, county), embedder)
+    result = sync_corpus(_with_corpus(hash_settings, report), embedder)
+    assert result.removed == [county.stem] and result.unchanged == [report.stem]
 
 
-def test_the_collection_uses_cosine_and_only_our_embedder(hash_settings: Settings, embedder: CountingEmbedder) -> None:
-    build_index(hash_settings, embedder)
-    store = open_store(hash_settings.store, embedder, create=False)
-    collection = store._collection
+def test_a_crash_while_indexing_leaves_the_previous_index_live(
+    tmp_path: Path, hash_settings: Settings, embedder: CountingEmbedder
+) -> None:
+    sync_corpus(hash_settings, embedder)
+    before = _live(hash_settings, embedder)
+    embedder.fail_after = len(embedder.seen) + 1
+    with pytest.raises(KeyboardInterrupt):
+        add_files(hash_settings, embedder, [_county(tmp_path)])
+    after = _live(hash_settings, embedder)
+    assert after.generation == before.generation and set(after.chunks) == set(before.chunks)
+
+    embedder.fail_after = None
+    add_files(hash_settings, embedder, [_county(tmp_path)])
+    names = {c.name for c in Library(hash_settings.store, embedder).client.list_collections()}
+    half_written = [n for n in names if n.startswith(hash_settings.store.collection + "-g")]
+    assert len(half_written) == 4  # the live generation and the one before; the crashed one is gone
+
+
+def test_rebuild_re_embeds_everything_into_a_new_generation(
+    hash_settings: Settings, embedder: CountingEmbedder
+) -> None:
+    first = sync_corpus(hash_settings, embedder)
+    embedder.seen.clear()
+    again = rebuild(hash_settings, embedder)
+    assert again.generation != first.generation and again.embedded == first.chunks == len(embedder.seen)
+    assert set(_live(hash_settings, embedder).chunks) == set(_chunks(hash_settings))
+
+
+def test_the_collections_use_cosine_and_only_our_embedder(hash_settings: Settings, embedder: CountingEmbedder) -> None:
+    sync_corpus(hash_settings, embedder)
+    library = Library(hash_settings.store, embedder)
+    collection = library.read().vectors._collection
     assert collection.configuration_json["hnsw"]["space"] == "cosine"
     assert collection._embedding_function is None  # chromadb's default model would download weights
     assert collection.metadata["embedding_model"] == embedder.name
-    assert collection.name == hash_settings.store.collection
-
-
-def test_chromadb_telemetry_is_off(hash_settings: Settings, embedder: CountingEmbedder) -> None:
-    build_index(hash_settings, embedder)
-    store = open_store(hash_settings.store, embedder, create=False)
-    assert store._client.get_settings().anonymized_telemetry is False
+    assert library.head()["embedding_model"] == embedder.name
+    assert library.client.get_settings().anonymized_telemetry is False
 
 
 def test_a_broken_report_leaves_the_index_intact(
@@ -189,51 +223,59 @@ def test_a_broken_report_leaves_the_index_intact(
 ) -> None:
     report = _copy_report(tmp_path)
     settings = _with_corpus(hash_settings, report)
-    build_index(settings, embedder)
-    before = _stored(settings, embedder)
+    sync_corpus(settings, embedder)
+    before = _live(settings, embedder)
 
     report.write_text("", encoding="utf-8")
     with pytest.raises(CorpusError):
-        build_index(settings, embedder)
+        sync_corpus(settings, embedder)
     report.write_bytes("标题\n\n全市经济运行稳中有进，各项指标好于预期。\n".encode("gbk"))
     with pytest.raises(CorpusError):
-        build_index(settings, embedder)
+        sync_corpus(settings, embedder)
     report.unlink()
     with pytest.raises(CorpusError):
-        build_index(settings, embedder)
-    assert _stored(settings, embedder) == before
+        sync_corpus(settings, embedder)
+    after = _live(settings, embedder)
+    assert after.generation == before.generation and after.chunks == before.chunks
 
 
 def test_a_broken_report_fails_before_the_store_is_created(tmp_path: Path, hash_settings: Settings) -> None:
     settings = _with_corpus(hash_settings, tmp_path / "missing.txt")
     with pytest.raises(CorpusError):
-        build_index(settings, HashEmbedder(settings.embedding))
+        sync_corpus(settings, HashEmbedder(settings.embedding))
     assert not settings.store.path.exists()
 
 
-def test_opening_a_missing_index_says_how_to_build_it(hash_settings: Settings) -> None:
+def test_reading_a_missing_index_says_how_to_build_it(hash_settings: Settings) -> None:
     with pytest.raises(IndexNotBuilt, match="assistant index"):
-        open_store(hash_settings.store, HashEmbedder(hash_settings.embedding), create=False)
+        Library(hash_settings.store, HashEmbedder(hash_settings.embedding)).read()
 
 
-def test_a_different_embedding_model_rebuilds_the_collection(
-    hash_settings: Settings, embedder: CountingEmbedder
-) -> None:
-    build_index(hash_settings, embedder)
+def test_a_different_embedding_model_re_embeds_everything(hash_settings: Settings, embedder: CountingEmbedder) -> None:
+    sync_corpus(hash_settings, embedder)
     other = make_embedder(hash_settings.embedding.model_copy(update={"model": "another-hash"}))
     assert other.name != embedder.name
-    result = build_index(hash_settings, other)
-    total = len(_chunks(hash_settings))
-    assert result == IndexReport(added=total, updated=0, removed=0, unchanged=0)
-    assert open_store(hash_settings.store, other, create=False)._collection.metadata["embedding_model"] == other.name
+    result = sync_corpus(hash_settings, other)
+    assert result.embedded == result.chunks == len(_chunks(hash_settings))
+    assert Library(hash_settings.store, other).head()["embedding_model"] == other.name
+
+
+def test_an_index_from_before_generations_is_replaced(hash_settings: Settings, embedder: CountingEmbedder) -> None:
+    library = Library(hash_settings.store, embedder)
+    legacy = library.client.create_collection(hash_settings.store.collection, metadata={"embedding_model": "old"})
+    legacy.add(ids=["x"], embeddings=[[1.0, 0.0]], documents=["旧的索引"])
+    result = sync_corpus(hash_settings, embedder)
+    assert result.added == [REPORT.stem]
+    assert library.client.get_collection(hash_settings.store.collection).count() == 0
+    assert set(_live(hash_settings, embedder).chunks) == set(_chunks(hash_settings))
 
 
 @pytest.mark.slow
 def test_the_real_model_index_is_up_to_date(assistant, real_settings: Settings) -> None:  # type: ignore[no-untyped-def]
-    """The session's real index (e5, real chromadb): building again embeds nothing."""
-    result = build_index(real_settings, assistant.embedder)
-    assert result.added == result.updated == result.removed == 0
-    assert result.unchanged == assistant.stats().chunks == len(_chunks(real_settings))
-    collection = open_store(real_settings.store, assistant.embedder, create=False)._collection
-    assert collection.metadata["embedding_model"] == assistant.embedder.name
-    assert collection.configuration_json["hnsw"]["space"] == "cosine"
+    """The session's real index (e5, real chromadb): syncing again embeds nothing."""
+    result = sync_corpus(real_settings, assistant.embedder)
+    assert not result.changed and result.embedded == 0
+    assert result.chunks == assistant.stats().chunks == len(_chunks(real_settings))
+    library = Library(real_settings.store, assistant.embedder)
+    assert library.head()["embedding_model"] == assistant.embedder.name
+    assert library.read().vectors._collection.configuration_json["hnsw"]["space"] == "cosine"

@@ -57,16 +57,16 @@ def _over_http(settings: Settings, port: int) -> Settings:
 def test_index_and_search_through_a_chroma_server(chroma_server: int, hash_settings: Settings) -> None:
     from assistant.service import Assistant
     from index.embeddings import make_embedder
-    from index.store import build_index
+    from index.library import sync_corpus
 
     settings = _over_http(hash_settings, chroma_server)
     embedder = make_embedder(settings.embedding)
 
-    first = build_index(settings, embedder)
-    again = build_index(settings, embedder)
+    first = sync_corpus(settings, embedder)
+    again = sync_corpus(settings, embedder)
 
-    assert first.added == first.total > 0
-    assert again.added == 0 and again.unchanged == first.total
+    assert first.added and first.embedded == first.chunks > 0
+    assert not again.changed and again.embedded == 0
     assert not settings.store.path.exists()  # nothing went to the local folder
     passages = Assistant(settings, embedder).search("前三季度全市GDP增长", k=3)
     assert any("5.8%" in p.text for p in passages)
@@ -75,8 +75,8 @@ def test_index_and_search_through_a_chroma_server(chroma_server: int, hash_setti
 def test_an_unreachable_chroma_server_is_an_assistant_error(hash_settings: Settings) -> None:
     from assistant.errors import AssistantError
     from index.embeddings import make_embedder
-    from index.store import build_index
+    from index.library import sync_corpus
 
     settings = _over_http(hash_settings, _free_port())
-    with pytest.raises(AssistantError, match="cannot open the chroma store"):
-        build_index(settings, make_embedder(settings.embedding))
+    with pytest.raises(AssistantError, match="chroma store"):
+        sync_corpus(settings, make_embedder(settings.embedding))
