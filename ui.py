@@ -12,6 +12,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from urllib.parse import quote
 
 import gradio as gr
 
@@ -25,6 +26,7 @@ from assistant.web.suggestions import suggest_questions
 log = logging.getLogger(__name__)
 
 REPORT_URL = "/report"
+LIBRARY_TITLE = "政府工作报告问答"
 PENDING = "正在查阅报告……"
 REFUSED = "未在报告中找到可靠依据，本次没有作答。您可以换个问法，或询问报告中的工作成绩和目标。"
 _MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -111,29 +113,38 @@ def passage_markup(citation: Citation) -> str:
     return f"{_html_text(before)}<mark>{_html_text(quote)}</mark>{_html_text(after)}"
 
 
-def citation_markup(citation: Citation, turn: int, report_year: int) -> str:
+def report_link(doc: str, paragraph: int = 0) -> str:
+    return f"{REPORT_URL}?doc={quote(doc)}" + (f"#p{paragraph}" if paragraph else "")
+
+
+def citation_markup(citation: Citation, turn: int, report_year: int, several: bool = False) -> str:
+    """One passage; with several reports in the library it names its report."""
     n, paragraph = citation.n, citation.paragraph
     link = (
-        f'<a class="src-link" href="{REPORT_URL}#p{paragraph}" target="_blank" rel="noopener">'
-        f"查看报告原文第{paragraph}段</a>"
+        f'<a class="src-link" href="{_html_text(report_link(citation.doc, paragraph))}" target="_blank" '
+        f'rel="noopener">查看报告原文第{paragraph}段</a>'
         if paragraph
         else ""
     )
+    doc = f'<span class="src-doc">{_html_text(citation.title or citation.doc)}</span>' if several else ""
     return (
         f'<li class="src" id="src-{turn}-{n}" tabindex="-1">'
-        f'<div class="src-meta"><span class="src-n">[{n}]</span>'
+        f'<div class="src-meta"><span class="src-n">[{n}]</span>{doc}'
         f'<span class="src-period">{_html_text(period_label(citation.period, report_year))}</span>'
         f'<span class="src-path">{_html_text(citation.section)}</span></div>'
         f'<p class="src-text">{passage_markup(citation)}</p>{link}</li>'
     )
 
 
-def sources_markup(turns: list[Turn], report_year: int) -> str:
-    """Every answer's passages, newest first, so a marker in an older answer still finds its own."""
+def sources_markup(turns: list[Turn], report_year: int, years: dict[str, int] | None = None) -> str:
+    """Every answer's passages, newest first, so a marker in an older answer still finds its own.
+    ``years``: each report's own year (its 2024 is a look-back or a plan), when there are several."""
+    years = years or {}
+    several = len(years) > 1
     groups = [
         f'<section class="src-turn" aria-label="第{number}问的来源">'
         f"<h3>第{number}问：{_html_text(turn.question[:40])}</h3><ol>"
-        + "".join(citation_markup(c, number, report_year) for c in turn.citations)
+        + "".join(citation_markup(c, number, years.get(c.doc, report_year), several) for c in turn.citations)
         + "</ol></section>"
         for number, turn in reversed(list(enumerate(turns, 1)))
         if turn.citations
@@ -151,11 +162,13 @@ def notice_markup(turn: Turn | None = None, error: str = "") -> str:
     return "".join(f'<p class="notice notice-{kind}" role="alert">{_html_text(text)}</p>' for kind, text in notices)
 
 
-def header_markup(title: str) -> str:
+def header_markup(title: str, doc: str = "") -> str:
+    """``doc``: the one report's id; '' links to the list of reports."""
+    href = report_link(doc) if doc else REPORT_URL
     return (
         f'<header class="page-head"><h1>{_html_text(title)}</h1>'
         "<p>根据报告原文回答，每条回答都标明出处。点击回答中的 [1] 等编号可查看对应原文。"
-        f' <a href="{REPORT_URL}" target="_blank" rel="noopener">阅读报告全文</a></p></header>'
+        f' <a href="{_html_text(href)}" target="_blank" rel="noopener">阅读报告全文</a></p></header>'
     )
 
 
@@ -182,14 +195,20 @@ class ChatPage:
         self.year = settings.corpus.report_year
         self.store = FeedbackStore.for_state_dir(settings.state_dir)
 
-    def view(self, turns: list[Turn], box: str = "", notice: str = "") -> View:
-        return box, chat_messages(turns), sources_markup(turns, self.year), notice, turns
+    @property
+    def years(self) -> dict[str, int]:
+        """Each report's own year, read from the live library (a new report may come in at any time)."""
+        return {d.doc_id: d.year or self.year for d in self.assistant.library()}
 
-    def ask(self, question: str, turns: list[Turn]) -> Iterator[View]:
+    def view(self, turns: list[Turn], box: str = "", notice: str = "") -> View:
+        return box, chat_messages(turns), sources_markup(turns, self.year, self.years), notice, turns
+
+    def ask(self, question: str, turns: list[Turn], doc: str = "") -> Iterator[View]:
         turn = Turn(question=question.strip())
         yield self.view([*turns, turn])
         try:
-            for event in self.assistant.stream([*conversation(turns), Message("user", question)]):
+            messages = [*conversation(turns), Message("user", question)]
+            for event in self.assistant.stream(messages, doc or None):
                 turn = turn.finish(event) if isinstance(event, Answer) else turn.grow(event.text)
                 yield self.view([*turns, turn], notice=notice_markup(turn))
         except AssistantError as exc:
@@ -220,15 +239,29 @@ class ChatPage:
 
 def build_ui(settings: Settings, assistant: AssistantLike) -> gr.Blocks:
     documents = assistant.documents()
-    title = documents[0].title
+    library = assistant.library()
+    several = len(library) > 1
+    title = LIBRARY_TITLE if several else documents[0].title
     page = ChatPage(settings, assistant)
     year = settings.corpus.report_year
     with gr.Blocks(title=title, analytics_enabled=False) as demo:
         turns = gr.State([])
         # mount_gradio_app takes the page CSS, not build_ui: a gr.HTML head brings our own.
-        gr.HTML(header_markup(title), head=f"<style>{CSS}</style>", js_on_load=PAGE_JS)
+        only = "" if several else documents[0].doc_id
+        gr.HTML(header_markup(title, only), head=f"<style>{CSS}</style>", js_on_load=PAGE_JS)
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=320):
+                scope: gr.components.Component = (
+                    gr.Dropdown(
+                        choices=[("全部报告", ""), *((d.title, d.doc_id) for d in library)],
+                        value="",
+                        label="在哪份报告中查找",
+                        elem_id="doc",
+                        interactive=True,
+                    )
+                    if several
+                    else gr.State("")
+                )
                 notice = gr.HTML("", elem_id="notice", label="提示")
                 chat = gr.Chatbot(
                     label="对话",
@@ -266,7 +299,7 @@ def build_ui(settings: Settings, assistant: AssistantLike) -> gr.Blocks:
             visibility = "public" if api_name else "private"
             listener(
                 page.ask,
-                [source, turns],
+                [source, turns, scope],
                 outputs,
                 api_name=api_name or None,
                 api_visibility=visibility,
@@ -335,6 +368,7 @@ CSS = """
 #sources .src-n { font-weight: 700; color: #8a0000; }
 #sources .src-period { background: #8a0000; color: #fff; border-radius: 3px; padding: 0 .4em; }
 #sources .src-path { color: #444; }
+#sources .src-doc { font-weight: 600; color: #1a1a1a; }
 #sources .src-text { margin: .4em 0; line-height: 1.75; color: #1a1a1a; font-size: 1rem; }
 #sources .src-text mark { background: #ffe58a; color: #1a1a1a; padding: 0 1px; }
 #sources .src-empty { color: #555; }

@@ -162,7 +162,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = assistant.settings
     # In the background: the server answers at once, and the first answers get faster as this runs.
     threading.Thread(target=assistant.warm_up, name="warm-up", daemon=True).start()
-    serve(settings, assistant, args.host or settings.server.host, args.port or settings.server.port)
+    serve(settings, assistant, args.host or settings.server.host, args.port or settings.server.port, ui=not args.no_ui)
     return 0
 
 
@@ -223,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="start the web page, widget and API")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument("--no-ui", action="store_true", help="serve the API, the widget and the report pages only")
     p.set_defaults(handler=cmd_serve)
 
     p = sub.add_parser("unanswered", help="list questions the report could not answer")

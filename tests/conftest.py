@@ -42,6 +42,29 @@ def assistant(real_settings):  # type: ignore[no-untyped-def]
     return Assistant.from_settings(real_settings)
 
 
+@pytest.fixture(scope="session")
+def chroma_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """A chroma server on loopback: the one scripts/test started, or one of our own."""
+    from chroma_support import PORT_ENV, ChromaServer, is_up
+
+    if os.environ.get(PORT_ENV):
+        port = int(os.environ[PORT_ENV])
+        assert is_up(port), f"{PORT_ENV}={port} but no chroma server answers there"
+        yield port
+        return
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server")).start()
+    try:
+        yield server.port
+    finally:
+        server.stop()
+
+
+def over_http(settings, port: int, collection: str):  # type: ignore[no-untyped-def]
+    """The same settings with the store on a chroma server, in a collection of the test's own."""
+    store = settings.store.model_copy(update={"mode": "http", "port": port, "collection": collection})
+    return settings.model_copy(update={"store": store})
+
+
 @pytest.fixture()
 def hash_settings(tmp_path: Path):  # type: ignore[no-untyped-def]
     return load_test_settings(tmp_path, TESTS / "settings-hash.yaml")

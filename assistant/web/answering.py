@@ -14,6 +14,7 @@ from assistant.feedback import FeedbackStore
 from assistant.types import Answer, Message, Passage
 from assistant.web.errors import AnswerTimeout
 from index.loader import Document
+from index.store import StoredDocument
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -29,11 +30,12 @@ class StatsLike(Protocol):
 class AssistantLike(Protocol):
     """What the web edge needs of ``assistant.service.Assistant``."""
 
-    def answer(self, messages: list[Message]) -> Answer: ...
-    def stream(self, messages: list[Message]) -> Iterator[Event]: ...
-    def search(self, query: str, k: int | None = None) -> list[Passage]: ...
+    def answer(self, messages: list[Message], doc: str | None = None) -> Answer: ...
+    def stream(self, messages: list[Message], doc: str | None = None) -> Iterator[Event]: ...
+    def search(self, query: str, k: int | None = None, doc: str | None = None) -> list[Passage]: ...
     def stats(self) -> StatsLike: ...
     def documents(self) -> list[Document]: ...
+    def library(self) -> list[StoredDocument]: ...
 
 
 class Answering:
@@ -50,18 +52,21 @@ class Answering:
         except TimeoutError:
             raise AnswerTimeout(f"no answer within {self.timeout}s") from None
 
-    async def answer(self, messages: list[Message]) -> Answer:
-        answer = await self._in_thread(lambda: self.assistant.answer(messages))
+    async def answer(self, messages: list[Message], doc: str | None = None) -> Answer:
+        answer = await self._in_thread(lambda: self.assistant.answer(messages, doc))
         await self._record(messages, answer)
         return answer
 
-    async def search(self, query: str, k: int | None) -> list[Passage]:
-        return await self._in_thread(lambda: self.assistant.search(query, k))
+    async def search(self, query: str, k: int | None, doc: str | None = None) -> list[Passage]:
+        return await self._in_thread(lambda: self.assistant.search(query, k, doc))
 
-    async def stream(self, messages: list[Message]) -> AsyncIterator[Event]:
+    async def library(self) -> list[StoredDocument]:
+        return await self._in_thread(self.assistant.library)
+
+    async def stream(self, messages: list[Message], doc: str | None = None) -> AsyncIterator[Event]:
         """The answer as it is produced. Errors before the first piece (e.g. an invalid question)
         are raised here, so they still become an HTTP status instead of an event."""
-        events = iterate_in_threadpool(self.assistant.stream(messages))
+        events = iterate_in_threadpool(self.assistant.stream(messages, doc))
         first = await anext(events)
 
         async def rest() -> AsyncIterator[Event]:

@@ -41,13 +41,12 @@ def create_app(settings: Settings, assistant: AssistantLike, *, ui: bool = True)
     store = FeedbackStore.for_state_dir(settings.state_dir)
     answering = Answering(assistant, store, settings.server.request_timeout)
     limiter = SlidingWindowLimiter(settings.server.rate_limit_per_minute)
-    documents = assistant.documents()
-    suggestions = suggest_questions(documents, settings.corpus.report_year)
+    suggestions = suggest_questions(assistant.documents(), settings.corpus.report_year)
 
     app.include_router(health_router(assistant))
     app.include_router(chat_router(answering, store, limiter, suggestions))
     app.include_router(openai_router(answering, limiter))
-    app.include_router(report_router(documents))
+    app.include_router(report_router(assistant.documents))
     app.include_router(static_router())
     if ui:
         mount_ui(app, settings, assistant)  # last: a mount at "/" would shadow every later route

@@ -20,6 +20,8 @@ from assistant.web.schemas import (
     ERRORS,
     ChatRequest,
     ChatResponse,
+    DocumentOut,
+    Documents,
     FeedbackRequest,
     Ok,
     SearchHit,
@@ -53,13 +55,13 @@ def chat_router(
         messages = [m.to_message() for m in body.messages]
         message_id = new_message_id()
         if body.stream:
-            return sse.sse_response(chat_events(message_id, await answering.stream(messages)))
-        return ChatResponse.of(message_id, await answering.answer(messages))
+            return sse.sse_response(chat_events(message_id, await answering.stream(messages, body.doc)))
+        return ChatResponse.of(message_id, await answering.answer(messages, body.doc))
 
     @router.post("/search", response_model=SearchResponse, responses=ERRORS, dependencies=limited)
     async def search(body: SearchRequest) -> SearchResponse:
         """The report passages closest to a query, best first."""
-        passages = await answering.search(body.query, body.k)
+        passages = await answering.search(body.query, body.k, body.doc)
         return SearchResponse(results=[SearchHit.of(n, p) for n, p in enumerate(passages, 1)])
 
     @router.post("/feedback", status_code=201, response_model=Ok, responses=ERRORS, dependencies=limited)
@@ -67,6 +69,18 @@ def chat_router(
         """Rate an answer by the `id` the chat endpoint gave it."""
         await run_in_threadpool(store.add_feedback, body.message_id, body.rating, body.comment)
         return Ok()
+
+    @router.get("/documents", response_model=Documents)
+    async def documents() -> Documents:
+        """The reports in the library; a question can be scoped to one with `doc`."""
+        return Documents(
+            documents=[
+                DocumentOut(
+                    id=d.doc_id, title=d.title, year=d.year, date=d.date, source=d.source_line, chunks=d.chunks
+                )
+                for d in await answering.library()
+            ]
+        )
 
     @router.get("/suggestions", response_model=Suggestions)
     async def suggested() -> Suggestions:

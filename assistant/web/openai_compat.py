@@ -100,9 +100,9 @@ def openai_router(answering: Answering, limiter: SlidingWindowLimiter) -> APIRou
         messages = body.conversation()
         completion_id = f"chatcmpl-{uuid.uuid4().hex}"
         if body.stream:
-            events = await answering.stream(messages)
+            events = await answering.stream(messages, _scope(body.model))
             return sse.sse_response(completion_chunks(completion_id, body.model, events))
-        answer = await answering.answer(messages)
+        answer = await answering.answer(messages, _scope(body.model))
         return ChatCompletion(
             id=completion_id,
             created=int(time.time()),
@@ -154,3 +154,9 @@ async def completion_chunks(
         yield sse.data_line({"error": {"message": INTERNAL_ERROR, "type": "server_error"}})
         return
     yield sse.data_line("[DONE]")
+
+
+def _scope(model: str) -> str | None:
+    """`report/<doc id>` asks one report; any other model name asks the whole library."""
+    prefix = f"{MODEL}/"
+    return model[len(prefix) :] if model.startswith(prefix) and len(model) > len(prefix) else None

@@ -7,7 +7,9 @@ Citations point here: ``/report?hl=START-END#p12`` opens paragraph 12 with the c
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import escape
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse, PlainTextResponse
@@ -79,25 +81,42 @@ def render_report(doc: Document, highlight: tuple[int, int] | None = None) -> st
         f'<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title><style>{_STYLE}</style></head><body>"
-        f'<nav><a href="./">返回问答</a><a href="report.txt?doc={escape(doc.doc_id)}">原文纯文本</a></nav>'
+        f'<nav><a href="./">返回问答</a><a href="report.txt?doc={quote(doc.doc_id)}">原文纯文本</a></nav>'
         f"<h1>{title}</h1>\n" + "\n".join(parts) + "\n</body></html>\n"
     )
 
 
-def report_router(documents: list[Document]) -> APIRouter:
+def render_library(documents: list[Document]) -> str:
+    items = "".join(
+        f'<li><a href="report?doc={quote(d.doc_id)}">{escape(d.title)}</a></li>' for d in documents
+    )
+    return (
+        f'<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>报告全文</title><style>{_STYLE}</style></head><body>"
+        f'<nav><a href="./">返回问答</a></nav><h1>报告全文</h1><ul>{items}</ul></body></html>\n'
+    )
+
+
+def report_router(documents: Callable[[], list[Document]]) -> APIRouter:
+    """``documents`` gives the live library's reports (it changes when an index is swapped in)."""
     router = APIRouter(tags=["report"])
-    by_id = {doc.doc_id: doc for doc in documents}
 
     def pick(doc: str | None) -> Document:
-        found = by_id.get(doc) if doc else documents[0]
+        live = documents()
+        if not live:
+            raise HTTPException(404)
+        found = next((d for d in live if d.doc_id == doc), None) if doc else live[0]
         if found is None:
             raise HTTPException(404)
         return found
 
     @router.get("/report", response_class=HTMLResponse)
     async def report(doc: str | None = None, hl: str | None = None) -> HTMLResponse:
-        """The full report; each paragraph is `#p{number}`; `hl=START-END` marks a cited range."""
-        page = render_report(pick(doc), parse_range(hl))
+        """The full report (`doc`: its id; without it, the list of reports when there are several);
+        each paragraph is `#p{number}`; `hl=START-END` marks a cited range."""
+        live = documents()
+        page = render_library(live) if doc is None and len(live) > 1 else render_report(pick(doc), parse_range(hl))
         return HTMLResponse(page, headers={"Content-Security-Policy": _CSP})
 
     @router.get("/report.txt", response_class=PlainTextResponse)

@@ -31,18 +31,25 @@ class ChatRequest(Body):
         min_length=1, max_length=_MAX_MESSAGES, description="The conversation; the last one is the question."
     )
     stream: bool = Field(False, description="true: answer as Server-Sent Events (delta, citations, done).")
+    doc: str | None = Field(
+        None,
+        max_length=200,
+        pattern=r"^[^\x00-\x1f]+$",
+        description="Ask one report only: an `id` from /api/documents. Default: the whole library.",
+    )
 
 
 class CitationOut(BaseModel):
     n: int = Field(description="The [n] marker in the answer text.")
-    doc: str
+    doc: str = Field(description="The report's id: /report?doc={doc}.")
+    title: str = Field("", description="The report's title.")
     section: str
     period: str
     text: str
-    start: int = Field(description="Character offset of the passage in /report.txt.")
+    start: int = Field(description="Character offset of the passage in /report.txt?doc={doc}.")
     end: int
     score: float
-    paragraph: int = Field(description="Paragraph number: /report#p{paragraph}.")
+    paragraph: int = Field(description="Paragraph number: /report?doc={doc}#p{paragraph}.")
     quote: str = Field(description="The sentence the answer took from this passage, when known.")
 
     @classmethod
@@ -67,6 +74,12 @@ class ChatResponse(BaseModel):
 class SearchRequest(Body):
     query: str = Field(max_length=_MAX_CONTENT)
     k: int | None = Field(None, ge=1, le=50, description="How many passages; default from config.")
+    doc: str | None = Field(
+        None,
+        max_length=200,
+        pattern=r"^[^\x00-\x1f]+$",
+        description="Ask one report only: an `id` from /api/documents. Default: the whole library.",
+    )
 
 
 class SearchHit(BaseModel):
@@ -75,6 +88,7 @@ class SearchHit(BaseModel):
     section: str
     period: str
     doc: str
+    title: str = ""
     start: int
     end: int
     score: float
@@ -104,6 +118,19 @@ class Health(BaseModel):
     status: Literal["ok"] = "ok"
     chunks: int
     documents: int
+
+
+class DocumentOut(BaseModel):
+    id: str = Field(description="Pass as `doc` to scope a question; the report page is /report?doc={id}.")
+    title: str
+    year: int = Field(description="The year the report looks back on; '今年' in a question means this year.")
+    date: str = Field(description="Publication date, ISO, when known.")
+    source: str = Field(description="Where the report was published.")
+    chunks: int
+
+
+class Documents(BaseModel):
+    documents: list[DocumentOut]
 
 
 class Suggestions(BaseModel):

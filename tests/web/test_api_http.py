@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 GDP = "2023年前三季度松原市GDP增长了多少？"
 OFF_TOPIC = "2030年松原市的人口目标是多少？"  # a year the report does not cover
-CITATION_FIELDS = {"n", "doc", "section", "period", "text", "start", "end", "score", "paragraph", "quote"}
+CITATION_FIELDS = {"n", "doc", "title", "section", "period", "text", "start", "end", "score", "paragraph", "quote"}
 
 
 def post(url: str, path: str, body: Any) -> httpx.Response:
@@ -56,7 +56,7 @@ def test_search_returns_numbered_passages(real_url: str) -> None:
     results = post(real_url, "/api/search", {"query": "前三季度GDP增长", "k": 3}).json()["results"]
     assert [r["n"] for r in results] == [1, 2, 3]
     assert "5.8%" in results[0]["text"]
-    assert set(results[0]) == {"n", "text", "section", "period", "doc", "start", "end", "score", "paragraph"}
+    assert set(results[0]) == {"n", "text", "section", "period", "doc", "title", "start", "end", "score", "paragraph"}
 
 
 def test_citation_offsets_point_into_report_txt(real_url: str) -> None:

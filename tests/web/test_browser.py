@@ -118,7 +118,7 @@ def test_page_streams_the_answer_and_lists_its_source(open_page: Callable[..., A
     source.wait_for()
     assert "5.8%" in source.locator("mark").inner_text()
     href = source.locator("a.src-link").get_attribute("href")
-    assert re.fullmatch(r"/report#p\d+", href)
+    assert re.fullmatch(r"/report\?doc=songyuan-2023-plenary-report#p\d+", href)
     report = open_page(f"{url}{href}")
     assert "5.8%" in report.locator(f"#{href.split('#')[1]}").inner_text()  # the link lands on the passage
     assert "2023 成就" in source.inner_text() and "综合经济实力" in source.inner_text()
@@ -200,8 +200,8 @@ def test_widget_works_with_the_keyboard_alone(open_page: Callable[..., Any], url
 
     bubble = ask_widget(page, GDP)
     assert "5.8%" in bubble.inner_text()
-    link = bubble.locator("a[href*='/report#p']").first
-    assert re.fullmatch(re.escape(url) + r"/report#p\d+", link.get_attribute("href"))
+    link = bubble.locator("a[href*='/report?doc=']").first
+    assert re.fullmatch(re.escape(url) + r"/report\?doc=songyuan-2023-plenary-report#p\d+", link.get_attribute("href"))
     assert bubble.locator("a.cite").count() >= 1
     page.screenshot(path=ARTIFACTS / "widget-demo.png")
 

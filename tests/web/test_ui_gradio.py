@@ -42,7 +42,7 @@ def test_ask_answers_gdp_with_its_cited_passage(client: Any) -> None:
     assert "5.8%" in answer
     assert '<a class="cite" href="#src-1-1"' in answer
     assert 'id="src-1-1"' in sources and "<mark>" in sources and "5.8%" in sources
-    assert 'href="/report#p' in sources and "2023 成就" in sources
+    assert 'href="/report?doc=songyuan-2023-plenary-report#p' in sources and "2023 成就" in sources
 
 
 @pytest.mark.slow
@@ -93,7 +93,7 @@ def test_sources_markup_highlights_the_quote_and_links_the_paragraph() -> None:
     html = sources_markup([Turn(question="GDP？", answer="…[2]", citations=(CITATION,), done=True)], 2023)
     assert '<li class="src" id="src-1-2"' in html
     assert "<mark>前三季度全市GDP增长5.8%。</mark>" in html
-    assert 'href="/report#p4"' in html and "2023 成就" in html
+    assert 'href="/report?doc=r#p4"' in html and "2023 成就" in html
     assert "<b>" not in html and "&lt;b&gt;" in html
 
 

@@ -1,10 +1,11 @@
-/* 政府报告问答 widget: <script src="https://host/widget.js" data-title="…" data-color="#c00" [data-api="https://host"] defer>
+/* 政府报告问答 widget: <script src="https://host/widget.js" data-title="…" data-color="#c00" [data-api="https://host"] [data-doc="report-id"] defer>
    A custom element with shadow DOM. Model and user text only ever reach the page as textContent. */
 (() => {
   const script = document.currentScript || document.querySelector('script[src*="widget.js"]');
   const cfg = (script && script.dataset) || {};
   const API = (cfg.api || (script && script.src ? new URL(script.src, location.href).origin : location.origin)).replace(/\/+$/, '');
   const TITLE = cfg.title || '政府报告问答';
+  const DOC = cfg.doc || null; // ask one report of the library (an id from /api/documents), or all of them
   const TAG = 'report-assistant';
   const BIG = 'report-assistant-big'; // the large-font choice is remembered across pages
   const RECENT = 12; // messages of history sent along: enough for follow-ups, far below the server's limit
@@ -35,6 +36,7 @@ a{color:#0b4ea2}
 ol{margin:8px 0 0;padding:0;list-style:none;white-space:normal}
 li{margin:6px 0 0;padding:6px 8px;border-left:4px solid var(--c);background:#fafafa;font-size:.9em}
 .path{color:#444}
+.doc{font-weight:700}
 q{display:block;quotes:none;background:#fff3b0;margin:2px 0}
 .fb{margin-top:6px;display:flex;gap:6px}
 .fb button,.chip{background:#fff;border-color:#767676;color:#1a1a1a;min-height:44px;padding:2px 12px}
@@ -144,6 +146,11 @@ form button:disabled{opacity:.6;cursor:wait}
 
     open() {
       this.panel.hidden = false;
+      if (this.several === undefined) {
+        this.several = false; // name each source's report only when the library holds several
+        fetch(`${API}/api/documents`).then((r) => r.json())
+          .then((d) => { this.several = !DOC && (d.documents || []).length > 1; }).catch(() => {});
+      }
       this.launcher.setAttribute('aria-expanded', 'true');
       if (!this.log.childElementCount) this.welcome();
       this.input.focus();
@@ -218,7 +225,7 @@ form button:disabled{opacity:.6;cursor:wait}
       const response = await fetch(`${API}/api/chat`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
-        body: JSON.stringify({ messages, stream: true }),
+        body: JSON.stringify({ messages, stream: true, ...(DOC ? { doc: DOC } : {}) }),
       });
       if (!response.ok) throw await httpError(response);
       let streamed = '';
@@ -267,11 +274,13 @@ form button:disabled{opacity:.6;cursor:wait}
         const item = list.appendChild(el('li'));
         item.id = `m${n}-${c.n}`;
         item.tabIndex = -1;
-        item.append(el('b', '', `[${c.n}] `), el('span', 'path', c.section || ''));
+        item.append(el('b', '', `[${c.n}] `));
+        if (this.several && c.title) item.append(el('span', 'doc', `${c.title} › `));
+        item.append(el('span', 'path', c.section || ''));
         item.append(el('q', '', c.quote || (c.text || '').slice(0, 80)));
         if (Number.isInteger(c.paragraph) && c.paragraph > 0) {
           const link = item.appendChild(el('a', '', `查看报告原文第${c.paragraph}段`));
-          link.href = `${API}/report#p${c.paragraph}`;
+          link.href = `${API}/report?doc=${encodeURIComponent(c.doc || '')}#p${c.paragraph}`;
           link.target = '_blank';
           link.rel = 'noopener';
         }
