@@ -181,14 +181,15 @@ def test_a_folder_of_reports(tmp_path: Path) -> None:
     _write(tmp_path, "b.txt", f"乙报告\n\n{BODY_B}\n")
     _write(tmp_path, "a.md", f"# 甲报告\n\n{BODY_A}\n")
     _write(tmp_path, "sub/c.txt", f"丙报告\n\n{BODY_C}\n")
-    _write(tmp_path, "notes.pdf", "not a report")
+    _write(tmp_path, "notes.doc", "an old Word file: not read")
     _write(tmp_path, "README", "not a report either")
+    _write(tmp_path, "~$a.docx", "Word's lock file beside an open document")
     docs = load_documents([tmp_path])
     assert [(d.doc_id, d.title) for d in docs] == [("a", "甲报告"), ("b", "乙报告"), ("c", "丙报告")]
     assert report_files([tmp_path]) == [tmp_path / "a.md", tmp_path / "b.txt", tmp_path / "sub" / "c.txt"]
 
 
 def test_a_folder_without_reports_is_a_corpus_error(tmp_path: Path) -> None:
-    _write(tmp_path, "notes.pdf", "x")
-    with pytest.raises(CorpusError, match=r"no \.txt or \.md report"):
+    _write(tmp_path, "notes.xlsx", "x")
+    with pytest.raises(CorpusError, match=r"no report \(\.txt, \.md, \.docx, \.pdf, \.html, \.htm\)"):
         load_documents([tmp_path])
