@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -106,7 +107,7 @@ def qinghe() -> Document:
 
 
 def test_fictional_report_is_marked_and_dated(qinghe: Document) -> None:
-    assert "虚构" in qinghe.title and "虚构" in qinghe.source_line and "虚构" in qinghe.paragraphs[0].text
+    assert "虚构" in qinghe.title and "青禾县及文中的机构、项目和数据均为虚构" in qinghe.source_line
     assert (qinghe.year, qinghe.date) == (2024, "2024-12-27")
 
 
@@ -131,6 +132,20 @@ def test_numbered_full_sentences_stay_paragraphs(qinghe: Document) -> None:
     assert {p.period for p in qinghe.paragraphs} == {"", "2024", "2025"}
     for p in qinghe.paragraphs:
         assert qinghe.source[p.start : p.end] == p.text
+
+
+def test_qinghe_questions_point_at_one_report_only(report: Document, qinghe: Document) -> None:
+    """Each question's evidence and expected figures are in the report it names, never in the other."""
+    docs = {d.doc_id: d for d in (report, qinghe)}
+    items = [json.loads(line) for line in (QINGHE.parent / "qinghe-questions.jsonl").read_text().splitlines()]
+    assert 10 <= len(items) <= 15 and {i["doc"] for i in items} == set(docs)
+    for item in items:
+        own, other = docs[item["doc"]], next(d for d in docs.values() if d.doc_id != item["doc"])
+        if item.get("refuse"):
+            continue
+        assert [p for p in own.paragraphs if item["evidence"] in p.text], item["id"]
+        assert item["evidence"] not in other.source, item["id"]
+        assert all(m in item["evidence"] or m in own.source for m in item["must"]), item["id"]
 
 
 # -- overrides and the corpus settings -----------------------------------------------------------
