@@ -43,8 +43,13 @@ def _body_lines(pages: list[list[str]], keep_first: bool) -> list[str]:
     ]
 
 
+def _is_latin_letter(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
 def _join(left: str, right: str) -> str:
-    space = " " if left[-1:].isascii() and left[-1:].isalnum() and right[:1].isascii() and right[:1].isalnum() else ""
+    # Chinese wraps between any two characters, "7" / "2%" included; only Latin words wrap at a space.
+    space = " " if _is_latin_letter(left[-1:]) and _is_latin_letter(right[:1]) else ""
     return left + space + right
 
 
