@@ -21,9 +21,31 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class DocumentOverride(Section):
+    """Corrections to what a report file says about itself; every key is optional."""
+
+    title: str | None = Field(None, min_length=1, description="Shown instead of the title read from the file.")
+    year: int | None = Field(
+        None, ge=1900, le=2100, description="The year the report looks back on; '今年' in a question means it."
+    )
+    date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Publication date, YYYY-MM-DD.")
+    source: str | None = Field(
+        None, min_length=1, description="Where it was published, as shown to readers: '来源：松原市人民政府网站'."
+    )
+
+
 class CorpusSettings(Section):
-    paths: list[Path] = Field(description="Report files (.txt/.md, UTF-8) or folders holding them.")
-    report_year: int = Field(2023, description="The year the report looks back on; '今年' means this year.")
+    paths: list[Path] = Field(
+        description="Report files (.txt/.md in UTF-8, .docx, .pdf, .html/.htm) or folders holding them."
+    )
+    report_year: int = Field(
+        2023, description="The year a report looks back on when neither its title, its sections nor its date tell."
+    )
+    documents: dict[str, DocumentOverride] = Field(
+        default_factory=dict,
+        description="Per-report corrections (title, year, date, source), keyed by doc id: the file name without "
+        "its extension.",
+    )
 
 
 class ChunkingSettings(Section):

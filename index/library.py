@@ -7,27 +7,24 @@ from pathlib import Path
 
 from assistant.settings import Settings
 from index.embeddings import TextEmbedder
-from index.loader import load_documents
+from index.loader import load_corpus, load_documents
 from index.store import Incoming, IndexReport, Library, StoredDocument
 
 Progress = Callable[[str], None]
 
 
 def _load(settings: Settings, paths: list[Path]) -> list[Incoming]:
-    return [Incoming(doc) for doc in load_documents(paths, **_overrides(settings))]
-
-
-def _overrides(settings: Settings) -> dict[str, object]:
-    """Per-document title/year/source from config.yaml, where the loader takes them."""
-    documents = getattr(settings.corpus, "documents", None)
-    return {"overrides": documents} if documents is not None else {}
+    """Reports with config.yaml's per-report corrections (title, year, source) applied; a report
+    whose file names no year counts as corpus.report_year's."""
+    corpus = settings.corpus
+    return [Incoming(doc) for doc in load_documents(paths, corpus.documents, fallback_year=corpus.report_year)]
 
 
 def sync_corpus(settings: Settings, embedder: TextEmbedder, progress: Progress | None = None) -> IndexReport:
     """Bring the library in line with ``corpus.paths``: new and changed reports are (re)indexed,
     reports the config no longer lists are removed; reports added by hand stay. Cheap when
     nothing changed. Files are read before the store is touched, so a bad file changes nothing."""
-    incoming = _load(settings, settings.corpus.paths)
+    incoming = [Incoming(doc) for doc in load_corpus(settings.corpus)]
     return Library(settings.store, embedder).apply(
         incoming, chunking=settings.chunking, prune_origin="corpus", progress=progress
     )

@@ -85,10 +85,10 @@ class Incoming:
         doc = self.document
         facts = {
             "title": doc.title,
-            "year": int(getattr(doc, "year", 0) or 0),
-            "date": str(getattr(doc, "date", "") or ""),
-            "source_line": str(getattr(doc, "source_line", "") or ""),
-            "format": str(getattr(doc, "format", "") or doc.path.suffix.lstrip(".") or "txt"),
+            "year": doc.year,
+            "date": doc.date,
+            "source_line": doc.source_line,
+            "format": doc.format or "txt",
         }
         return StoredDocument(
             doc_id=doc.doc_id,

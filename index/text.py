@@ -59,5 +59,11 @@ def years_in_text(text: str) -> set[int]:
     return {int(y) for y in _EXPLICIT_YEAR.findall(text)}
 
 
+def first_year(text: str) -> int | None:
+    """The first year a text names explicitly ("2023年工作总结和2024年工作安排" names 2023 first)."""
+    match = _EXPLICIT_YEAR.search(text)
+    return int(match.group(1)) if match else None
+
+
 def numbers(text: str) -> list[str]:
     return [n.replace(" ", "") for n in NUMBER.findall(text)]

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from assistant.errors import AssistantError, CorpusError
-from index.loader import SECTION_SEP, Document, load_documents, parse_document, report_files
+from assistant.settings import CorpusSettings, DocumentOverride
+from index.loader import SECTION_SEP, Document, load_corpus, load_document, load_documents, parse_document, report_files
 
-REPORT = Path(__file__).resolve().parents[2] / "data" / "songyuan-2023-plenary-report.txt"
+ROOT = Path(__file__).resolve().parents[2]
+REPORT = ROOT / "data" / "songyuan-2023-plenary-report.txt"
+QINGHE = ROOT / "tests" / "data" / "fictional-qinghe-county-2024.txt"
 FURNITURE = [
     "吉报头条", "重要新闻", "国内新闻", "国际新闻", "图片精选", "全会现场", "江边美景", "资料图片", "编辑", "马萍",
     "更新时间", "大吉网",
@@ -86,6 +90,111 @@ def test_the_last_paragraph_is_body_text_not_the_editor_line(report: Document) -
     last = report.paragraphs[-1]
     assert last.text.startswith("重民主、强法治。")
     assert len(report.paragraphs) == 42
+
+
+def test_report_metadata_read_from_its_own_lines(report: Document) -> None:
+    # "更新时间:2023-12-14 07:57   来源:吉林日报—大吉网", as data/SOURCE.md describes the article
+    assert (report.year, report.date, report.format) == (2023, "2023-12-14", "txt")
+    assert report.source_line == "来源：吉林日报—大吉网"
+
+
+# -- the fictional second report -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def qinghe() -> Document:
+    return load_document(QINGHE)
+
+
+def test_fictional_report_is_marked_and_dated(qinghe: Document) -> None:
+    assert "虚构" in qinghe.title and "青禾县及文中的机构、项目和数据均为虚构" in qinghe.source_line
+    assert (qinghe.year, qinghe.date) == (2024, "2024-12-27")
+
+
+def test_fictional_report_sections_follow_the_official_numbering(qinghe: Document) -> None:
+    gdp = _paragraph_with(qinghe, "增长6.2%")
+    assert gdp.section == ("一、2024年工作回顾", "（一）经济运行稳中向好") and gdp.period == "2024"
+    grain = _paragraph_with(qinghe, "确保粮食总产量稳定在21亿斤以上")
+    assert grain.section == ("二、2025年目标任务", "（二）聚焦乡村振兴，建设农业强县", "1.稳定粮食生产")
+    assert grain.period == "2025"
+    invest = _paragraph_with(qinghe, "实施亿元以上项目75个")  # under a lead phrase standing alone
+    assert invest.section == ("二、2025年目标任务", "（一）坚持项目为王，扩大有效投资")
+    schools = _paragraph_with(qinghe, "新建幼儿园3所")
+    assert schools.section[-2:] == ("（五）办好民生实事", "（1）教育医疗")
+
+
+def test_numbered_full_sentences_stay_paragraphs(qinghe: Document) -> None:
+    business = _paragraph_with(qinghe, "企业开办时间压缩至0.5个工作日")
+    assert business.text.startswith("（四）营商环境持续优化。")
+    assert business.section == ("一、2024年工作回顾",)  # a sibling of （三）: its sub-sections are closed
+    after = qinghe.paragraphs[business.number]
+    assert after.text.startswith("（五）城乡建设协调推进。") and after.section == ("一、2024年工作回顾",)
+    assert {p.period for p in qinghe.paragraphs} == {"", "2024", "2025"}
+    for p in qinghe.paragraphs:
+        assert qinghe.source[p.start : p.end] == p.text
+
+
+def test_qinghe_questions_point_at_one_report_only(report: Document, qinghe: Document) -> None:
+    """Each question's evidence and expected figures are in the report it names, never in the other."""
+    docs = {d.doc_id: d for d in (report, qinghe)}
+    items = [json.loads(line) for line in (QINGHE.parent / "qinghe-questions.jsonl").read_text().splitlines()]
+    assert 10 <= len(items) <= 15 and {i["doc"] for i in items} == set(docs)
+    for item in items:
+        own, other = docs[item["doc"]], next(d for d in docs.values() if d.doc_id != item["doc"])
+        if item.get("refuse"):
+            continue
+        assert [p for p in own.paragraphs if item["evidence"] in p.text], item["id"]
+        assert item["evidence"] not in other.source, item["id"]
+        assert all(m in item["evidence"] or m in own.source for m in item["must"]), item["id"]
+
+
+# -- overrides and the corpus settings -----------------------------------------------------------
+
+
+def test_an_override_corrects_what_the_file_says(qinghe: Document) -> None:
+    override = DocumentOverride(title="青禾县委全会报告", year=2025, date="2025-01-02", source="来源：青禾县档案馆")
+    doc = load_document(QINGHE, override)
+    assert (doc.title, doc.year, doc.date) == ("青禾县委全会报告", 2025, "2025-01-02")
+    assert doc.source_line == "来源：青禾县档案馆"
+    assert [p.text for p in doc.paragraphs] == [p.text for p in qinghe.paragraphs]
+    partial = load_document(QINGHE, DocumentOverride(year=2023))
+    assert (partial.title, partial.year, partial.date) == (qinghe.title, 2023, qinghe.date)
+
+
+def test_load_corpus_applies_overrides_by_doc_id_and_falls_back_to_report_year(tmp_path: Path) -> None:
+    _write(tmp_path, "undated.txt", f"工作报告\n\n经济发展\n\n{BODY_A}\n")
+    corpus = CorpusSettings(
+        paths=[tmp_path, QINGHE],
+        report_year=2019,
+        documents={"fictional-qinghe-county-2024": DocumentOverride(source="来源：测试")},
+    )
+    docs = {d.doc_id: d for d in load_corpus(corpus)}
+    assert docs["undated"].year == 2019  # no year in its title, sections or date
+    assert docs["fictional-qinghe-county-2024"].source_line == "来源：测试"
+    assert docs["fictional-qinghe-county-2024"].year == 2024
+
+
+def test_an_override_matching_no_report_is_reported(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    _write(tmp_path, "a.txt", f"甲报告\n\n{BODY_A}\n")
+    load_documents([tmp_path], {"typo": DocumentOverride(year=2020)})
+    assert "corpus.documents.typo matches no report file" in caplog.text
+
+
+def test_reports_sharing_a_name_get_path_ids_and_their_own_overrides(tmp_path: Path) -> None:
+    _write(tmp_path, "2023/report.txt", f"甲报告\n\n{BODY_A}\n")
+    _write(tmp_path, "2024/report.txt", f"乙报告\n\n{BODY_B}\n")
+    docs = load_documents([tmp_path], {"2024/report.txt": DocumentOverride(year=2024)}, fallback_year=2000)
+    assert [(d.doc_id, d.year) for d in docs] == [("2023/report.txt", 2000), ("2024/report.txt", 2024)]
+
+
+@pytest.mark.parametrize(
+    "override",
+    [{"date": "27.12.2024"}, {"year": 24}, {"title": ""}, {"titel": "x"}],
+    ids=["date", "year", "title", "key"],
+)
+def test_bad_override_values_are_refused(override: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        DocumentOverride.model_validate(override)
 
 
 # -- small synthetic documents -------------------------------------------------------------------
@@ -181,14 +290,15 @@ def test_a_folder_of_reports(tmp_path: Path) -> None:
     _write(tmp_path, "b.txt", f"乙报告\n\n{BODY_B}\n")
     _write(tmp_path, "a.md", f"# 甲报告\n\n{BODY_A}\n")
     _write(tmp_path, "sub/c.txt", f"丙报告\n\n{BODY_C}\n")
-    _write(tmp_path, "notes.pdf", "not a report")
+    _write(tmp_path, "notes.doc", "an old Word file: not read")
     _write(tmp_path, "README", "not a report either")
+    _write(tmp_path, "~$a.docx", "Word's lock file beside an open document")
     docs = load_documents([tmp_path])
     assert [(d.doc_id, d.title) for d in docs] == [("a", "甲报告"), ("b", "乙报告"), ("c", "丙报告")]
     assert report_files([tmp_path]) == [tmp_path / "a.md", tmp_path / "b.txt", tmp_path / "sub" / "c.txt"]
 
 
 def test_a_folder_without_reports_is_a_corpus_error(tmp_path: Path) -> None:
-    _write(tmp_path, "notes.pdf", "x")
-    with pytest.raises(CorpusError, match=r"no \.txt or \.md report"):
+    _write(tmp_path, "notes.xlsx", "x")
+    with pytest.raises(CorpusError, match=r"no report \(\.txt, \.md, \.docx, \.pdf, \.html, \.htm\)"):
         load_documents([tmp_path])
