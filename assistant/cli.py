@@ -145,9 +145,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.evaluate import evaluate, format_table, to_json
+    from assistant.evaluate import Scoped, evaluate, format_table, to_json
 
-    report = evaluate(Path(args.file), _assistant(args))
+    assistant = _assistant(args)
+    report = evaluate(Path(args.file), Scoped(assistant, args.doc) if args.doc else assistant)
     print(format_table(report))
     if args.json:
         Path(args.json).write_text(to_json(report), encoding="utf-8")
@@ -218,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="measure retrieval and answers on a question set (.jsonl)")
     p.add_argument("file")
     p.add_argument("--json", metavar="OUT", help="also write the figures and items as JSON")
+    p.add_argument("--doc", help="ask every question of one report of the library")
     p.set_defaults(handler=cmd_eval)
 
     p = sub.add_parser("serve", help="start the web page, widget and API")

@@ -108,16 +108,39 @@ def evaluate_item(item: dict[str, Any], assistant: Answering) -> ItemResult:
     rank: int | None = NO_EVIDENCE
     if item.get("evidence"):
         evidence = _squash(item["evidence"])
-        retrieved = [p.text for p in assistant.retrieve(asked)][:5]
-        rank = next((n for n, text in enumerate(retrieved, 1) if evidence in _squash(text)), None)
+        # "doc": the evidence must come from that report (in a library, another may say the same)
+        retrieved = [p for p in assistant.retrieve(asked)][:5]
+        rank = next(
+            (
+                n
+                for n, p in enumerate(retrieved, 1)
+                if evidence in _squash(p.text) and item.get("doc") in (None, p.doc)
+            ),
+            None,
+        )
     text = _squash(answer.text)
     answer_ok = None
     if item.get("must"):
         answer_ok = all(_squash(m) in text for m in item["must"]) and not any(
             _squash(m) in text for m in item.get("must_not", [])
         )
+        if item.get("doc") and answer_ok and not answer.refused:
+            answer_ok = all(c.doc == item["doc"] for c in answer.citations)  # cited from the right report
     refusal_ok = answer.refused == bool(item.get("refuse"))
     return ItemResult(item["id"], item.get("kind", ""), rank, answer_ok, refusal_ok, seconds, answer.text)
+
+
+class Scoped:
+    """An assistant whose every question is asked of one report of the library."""
+
+    def __init__(self, assistant: Any, doc: str) -> None:
+        self.assistant, self.doc = assistant, doc
+
+    def answer(self, messages: list[Message]) -> Answer:
+        return self.assistant.answer(messages, self.doc)  # type: ignore[no-any-return]
+
+    def retrieve(self, messages: list[Message]) -> list[Passage]:
+        return self.assistant.retrieve(messages, self.doc)  # type: ignore[no-any-return]
 
 
 def evaluate(path: Path, assistant: Answering) -> Report:
