@@ -17,6 +17,7 @@ import gradio as gr
 
 from assistant.errors import AssistantError
 from assistant.feedback import FeedbackStore
+from assistant.privacy import mask_personal_data
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, Message
 from assistant.web.answering import AssistantLike
@@ -180,7 +181,7 @@ class ChatPage:
     def __init__(self, settings: Settings, assistant: AssistantLike) -> None:
         self.assistant = assistant
         self.year = settings.corpus.report_year
-        self.store = FeedbackStore.for_state_dir(settings.state_dir)
+        self.store = FeedbackStore.from_settings(settings)
 
     def view(self, turns: list[Turn], box: str = "", notice: str = "") -> View:
         return box, chat_messages(turns), sources_markup(turns, self.year), notice, turns
@@ -201,7 +202,7 @@ class ChatPage:
             yield self.view(turns, question, notice_markup(error=AssistantError.user_message))
             return
         if turn.refused:
-            best_effort(self.store.log_unanswered, turn.question, turn.reason or "refused")
+            best_effort(self.store.log_unanswered, mask_personal_data(turn.question), turn.reason or "refused")
 
     def clear(self) -> View:
         return self.view([])
