@@ -18,6 +18,7 @@ import gradio as gr
 
 from assistant.errors import AssistantError
 from assistant.feedback import FeedbackStore
+from assistant.privacy import mask_personal_data
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, Message
 from assistant.web.answering import AssistantLike
@@ -193,7 +194,7 @@ class ChatPage:
     def __init__(self, settings: Settings, assistant: AssistantLike) -> None:
         self.assistant = assistant
         self.year = settings.corpus.report_year
-        self.store = FeedbackStore.for_state_dir(settings.state_dir)
+        self.store = FeedbackStore.from_settings(settings)
 
     @property
     def years(self) -> dict[str, int]:
@@ -220,7 +221,7 @@ class ChatPage:
             yield self.view(turns, question, notice_markup(error=AssistantError.user_message))
             return
         if turn.refused:
-            best_effort(self.store.log_unanswered, turn.question, turn.reason or "refused")
+            best_effort(self.store.log_unanswered, mask_personal_data(turn.question), turn.reason or "refused")
 
     def clear(self) -> View:
         return self.view([])

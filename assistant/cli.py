@@ -173,7 +173,7 @@ def cmd_unanswered(args: argparse.Namespace) -> int:
 
     from assistant.feedback import FeedbackStore
 
-    rows = FeedbackStore.for_state_dir(_settings(args).state_dir).unanswered(args.limit)
+    rows = FeedbackStore.from_settings(_settings(args)).unanswered(args.limit)
     if args.json:
         print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2))
     elif not rows:

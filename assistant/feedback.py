@@ -1,39 +1,65 @@
 """What citizens told us: ratings of answers, and the questions the report could not answer.
 
-One SQLite file in ``settings.state_dir``. Every call opens its own connection, so uvicorn's
-worker threads never share one, and commits before returning: a row that was acknowledged is
-on disk (WAL with ``synchronous=FULL``), even if the process dies right after.
+One database for every server process and machine: ``database.url`` (SQLAlchemy Core), by default a
+SQLite file in ``state_dir``, or e.g. ``postgresql+psycopg://…`` shared by several servers. Every
+call is one transaction, committed before it returns: a row that was acknowledged is stored, even if
+the process dies right after (SQLite: WAL with ``synchronous=FULL``).
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from assistant.errors import ConfigError, StoreUnavailable
+from assistant.settings import Settings
 
 Rating = Literal["up", "down"]
 FILENAME = "feedback.sqlite3"
+T = TypeVar("T")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    message_id TEXT NOT NULL,
-    rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
-    comment TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS feedback_message ON feedback (message_id);
-CREATE TABLE IF NOT EXISTS unanswered (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    question TEXT NOT NULL,
-    reason TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL
-);
-"""
+# The DBAPI module SQLAlchemy could not import → what to pip install (the common servers).
+DRIVERS = {
+    "psycopg": "psycopg[binary]",
+    "psycopg2": "psycopg2-binary",
+    "asyncpg": "asyncpg",
+    "pg8000": "pg8000",
+    "MySQLdb": "mysqlclient",
+    "pymysql": "PyMySQL",
+    "oracledb": "oracledb",
+    "pyodbc": "pyodbc",
+}
+
+metadata = sa.MetaData()
+# The same tables (and SQLite AUTOINCREMENT) as the files written before SQLAlchemy, which open as they are.
+feedback_table = sa.Table(
+    "feedback",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("message_id", sa.String(64), nullable=False),
+    sa.Column("rating", sa.String(4), sa.CheckConstraint("rating IN ('up', 'down')"), nullable=False),
+    sa.Column("comment", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Index("feedback_message", "message_id"),
+    sqlite_autoincrement=True,
+)
+unanswered_table = sa.Table(
+    "unanswered",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sqlite_autoincrement=True,
+)
 
 
 @dataclass(frozen=True)
@@ -57,61 +83,116 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class FeedbackStore:
-    """``FeedbackStore.for_state_dir(settings.state_dir).unanswered()`` lists the latest gaps."""
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{Path(path).resolve()}"
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")  # persists in the file; readers never block writers
-            db.executescript(_SCHEMA)
+
+def open_engine(url: str) -> Engine:
+    """An engine for ``url``, or a ConfigError that names the bad URL or the driver to install."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"database.url is not a database URL: {exc}") from None
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    try:
+        return sa.create_engine(parsed, pool_pre_ping=True)
+    except ImportError as exc:
+        package = DRIVERS.get(exc.name or "", f"the DBAPI driver for {parsed.drivername}")
+        raise ConfigError(f"database.url {shown} needs a driver: pip install {package}") from None
+    except ArgumentError as exc:
+        raise ConfigError(f"database.url {shown}: {exc}") from None
+
+
+def _sqlite_engine(url: sa.URL) -> Engine:
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 10.0})
+
+    @sa.event.listens_for(engine, "connect")
+    def _durable(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=10000")  # other processes' writes wait, they do not fail
+        cursor.execute("PRAGMA synchronous=FULL")  # NORMAL may drop the last commits on power loss
+        cursor.close()
+
+    return engine
+
+
+class FeedbackStore:
+    """``FeedbackStore.from_settings(settings).unanswered()`` lists the latest gaps."""
+
+    def __init__(self, database: str | Path) -> None:
+        """``database``: a SQLAlchemy URL, or the path of a SQLite file."""
+        url = sqlite_url(database) if isinstance(database, Path) else database
+        self.url = url
+        self.engine = open_engine(url)
+        self._guarded(self._prepare)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FeedbackStore:
+        return cls(settings.database.url or sqlite_url(settings.state_dir / FILENAME))
 
     @classmethod
     def for_state_dir(cls, state_dir: Path) -> FeedbackStore:
+        """The default SQLite file, for tools that only know the state folder."""
         return cls(Path(state_dir) / FILENAME)
 
+    def _prepare(self) -> None:
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as connection:
+                # Persists in the file: readers never block writers, also those in other processes.
+                connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+        metadata.create_all(self.engine)  # checks first; several servers may start at once
+
+    def _guarded(self, work: Callable[[], T]) -> T:
+        try:
+            return work()
+        except SQLAlchemyError as exc:
+            shown = make_url(self.url).render_as_string(hide_password=True)
+            raise StoreUnavailable(
+                f"feedback database {shown} failed: {type(exc).__name__}: {exc}",
+                user_message="数据服务暂时不可用，请稍后再试。",
+            ) from exc
+
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection whose block is one transaction: committed on exit, rolled back on error."""
-        with closing(sqlite3.connect(self.path, timeout=10.0)) as db:
-            db.execute("PRAGMA synchronous=FULL")  # NORMAL may drop the last commits on power loss
-            db.execute("PRAGMA busy_timeout=10000")
-            with db:
-                yield db
+    def _transaction(self) -> Iterator[Connection]:
+        """One transaction: committed when the block ends, rolled back on error."""
+        with self.engine.begin() as connection:
+            yield connection
+
+    def _insert(self, table: sa.Table, **values: Any) -> int:
+        def run() -> int:
+            with self._transaction() as db:
+                result = db.execute(table.insert().values(**values, created_at=_now()))
+            key = result.inserted_primary_key
+            return int(key[0]) if key else 0
+
+        return self._guarded(run)
+
+    def _latest(self, table: sa.Table, limit: int) -> list[sa.Row[Any]]:
+        def run() -> list[sa.Row[Any]]:
+            with self._transaction() as db:
+                return list(db.execute(sa.select(table).order_by(table.c.id.desc()).limit(limit)))
+
+        return self._guarded(run)
 
     def add_feedback(self, message_id: str, rating: Rating, comment: str = "") -> int:
         if rating not in ("up", "down"):
             raise ValueError(f"rating must be 'up' or 'down', not {rating!r}")
-        with self._connect() as db:
-            cursor = db.execute(
-                "INSERT INTO feedback (message_id, rating, comment, created_at) VALUES (?, ?, ?, ?)",
-                (message_id, rating, comment, _now()),
-            )
-        return int(cursor.lastrowid or 0)
+        return self._insert(feedback_table, message_id=message_id, rating=rating, comment=comment)
 
     def log_unanswered(self, question: str, reason: str = "") -> int:
-        with self._connect() as db:
-            cursor = db.execute(
-                "INSERT INTO unanswered (question, reason, created_at) VALUES (?, ?, ?)",
-                (question, reason, _now()),
-            )
-        return int(cursor.lastrowid or 0)
+        return self._insert(unanswered_table, question=question, reason=reason)
 
     def feedback(self, limit: int = 100) -> list[FeedbackRow]:
         """The latest ratings, newest first."""
-        with self._connect() as db:
-            rows = db.execute(
-                "SELECT id, message_id, rating, comment, created_at FROM feedback ORDER BY id DESC LIMIT ?",
-                (limit,),
-            ).fetchall()
-        return [FeedbackRow(*row) for row in rows]
+        return [FeedbackRow(**row._asdict()) for row in self._latest(feedback_table, limit)]
 
     def unanswered(self, limit: int = 100) -> list[UnansweredRow]:
         """The latest refused questions, newest first."""
-        with self._connect() as db:
-            rows = db.execute(
-                "SELECT id, question, reason, created_at FROM unanswered ORDER BY id DESC LIMIT ?",
-                (limit,),
-            ).fetchall()
-        return [UnansweredRow(*row) for row in rows]
+        return [UnansweredRow(**row._asdict()) for row in self._latest(unanswered_table, limit)]
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from assistant.errors import InvalidQuestion
+from assistant.errors import EmptyQuestion, QuestionNotText, QuestionTooLong, TooManyTurns
 from assistant.settings import LimitSettings
 from assistant.types import Message
 
@@ -21,7 +21,8 @@ _INJECTION = re.compile(
     r"|从现在(开始|起)[，,]?\s*你|你的(系统|初始)?(指令|设定|规则|提示|约束)"
     r"|ignore\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above|earlier)"
     r"|disregard\s+(all\s+|the\s+)?(previous|prior|above|instructions)"
-    r"|(reveal|print|show|repeat)\s+(your|the)\s+(system\s+)?(prompt|instructions)",
+    r"|(reveal|print|show|repeat|output)\s+(your|the)\s+(system\s+)?(prompt|instructions)"
+    r"|(ignore|forget|disregard)\s+(all\s+)?(of\s+)?(your|these|the|my)\s+(instructions|rules|prompt)",
     re.IGNORECASE,
 )
 # Requests for another task altogether: the assistant answers questions about the report, nothing else.
@@ -44,12 +45,12 @@ def is_other_task(question: str) -> bool:
 def clean_question(text: object, limits: LimitSettings) -> str:
     """The question as the assistant will read it, or InvalidQuestion with a Chinese message."""
     if not isinstance(text, str):
-        raise InvalidQuestion("question must be a string", user_message="问题格式不正确。")
+        raise QuestionNotText("question must be a string")
     text = unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
     if not text:
-        raise InvalidQuestion("empty question", user_message="请输入您的问题。")
+        raise EmptyQuestion("empty question")
     if len(text) > limits.max_question_chars:
-        raise InvalidQuestion(
+        raise QuestionTooLong(
             f"question has {len(text)} characters; the limit is {limits.max_question_chars}",
             user_message=f"问题太长了，请控制在{limits.max_question_chars}字以内。",
         )
@@ -59,12 +60,9 @@ def clean_question(text: object, limits: LimitSettings) -> str:
 def clean_conversation(messages: list[Message], limits: LimitSettings) -> tuple[str, list[Message]]:
     """Split a conversation into the last user question and the (trimmed) history before it."""
     if not messages or messages[-1].role != "user":
-        raise InvalidQuestion("the conversation must end with a user message", user_message="请输入您的问题。")
+        raise EmptyQuestion("the conversation must end with a user message")
     if len(messages) > limits.max_turns * 2:
-        raise InvalidQuestion(
-            f"conversation has {len(messages)} messages; the limit is {limits.max_turns * 2}",
-            user_message="对话太长了，请清空对话后重新提问。",
-        )
+        raise TooManyTurns(f"conversation has {len(messages)} messages; the limit is {limits.max_turns * 2}")
     question = clean_question(messages[-1].content, limits)
     history = [m for m in messages[:-1] if isinstance(m.content, str) and m.content.strip()]
     return question, history[-limits.max_turns :]

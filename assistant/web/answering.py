@@ -11,6 +11,7 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from assistant.chain import Delta
 from assistant.feedback import FeedbackStore
+from assistant.privacy import mask_personal_data
 from assistant.types import Answer, Message, Passage
 from assistant.web.errors import AnswerTimeout
 from index.loader import Document
@@ -82,7 +83,9 @@ class Answering:
             return
         try:
             reason = answer.reason or REFUSED
-            await run_in_threadpool(self.store.log_unanswered, messages[-1].content.strip(), reason)
+            # The log is for the report's owners: what was asked, never who asked it.
+            question = mask_personal_data(messages[-1].content.strip())
+            await run_in_threadpool(self.store.log_unanswered, question, reason)
         except Exception:
             # The citizen still gets the answer; operators get the traceback.
             log.exception("could not record an unanswered question")

@@ -9,36 +9,47 @@ from assistant.errors import ConfigError
 from assistant.feedback import FeedbackStore
 from assistant.settings import Settings
 from assistant.web.answering import Answering, AssistantLike
+from assistant.web.body_guard import BodyGuard
 from assistant.web.chat import chat_router
+from assistant.web.error_codes import code_table
 from assistant.web.errors import install_error_handlers
 from assistant.web.headers import NoSniffMiddleware
 from assistant.web.openai_compat import openai_router
 from assistant.web.ratelimit import SlidingWindowLimiter
 from assistant.web.report_page import report_router
+from assistant.web.request_log import RequestLog
 from assistant.web.schemas import Health
 from assistant.web.static import static_router
 from assistant.web.suggestions import suggest_questions
 
 DESCRIPTION = """Ask, in Chinese, what the report says. Answers cite the passages they come from;
 `citations[].paragraph` links to `/report#p{paragraph}`, `start`/`end` index into `/report.txt`.
-Errors are `{"error": "<message for the user, in Chinese>"}`."""
+Errors are `{"error": "<message for the user, in Chinese>", "code": "<stable code>"}` (under `/v1`,
+OpenAI's `{"error": {"message", "type", "code"}}`). Branch on `code`; the message may be reworded.
+
+""" + code_table()
 
 
 def create_app(settings: Settings, assistant: AssistantLike, *, ui: bool = True) -> FastAPI:
     """Build the app around a ready assistant; ``ui=False`` serves the APIs and pages only."""
     app = FastAPI(title="报告问答助手 API", description=DESCRIPTION)
     install_error_handlers(app)
+    # Added first, so it runs inside CORS and nosniff: a refused body still gets their headers.
+    app.add_middleware(BodyGuard, max_bytes=settings.server.max_body_bytes)
     # Always installed, so unlisted origins get no CORS headers (Gradio then adds none either).
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.server.cors_origins),
         allow_methods=["GET", "POST"],
         allow_headers=["Content-Type"],
+        expose_headers=["X-Request-ID", "Retry-After"],
         max_age=600,
     )
     app.add_middleware(NoSniffMiddleware)
+    if settings.logging.requests:
+        app.add_middleware(RequestLog, settings=settings.logging)  # outermost: sees every reply, 413s too
 
-    store = FeedbackStore.for_state_dir(settings.state_dir)
+    store = FeedbackStore.from_settings(settings)
     answering = Answering(assistant, store, settings.server.request_timeout)
     limiter = SlidingWindowLimiter(settings.server.rate_limit_per_minute)
     suggestions = suggest_questions(assistant.documents(), settings.corpus.report_year)

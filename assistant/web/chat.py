@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from assistant.errors import AssistantError
@@ -14,8 +14,10 @@ from assistant.feedback import FeedbackStore
 from assistant.types import Answer
 from assistant.web import sse
 from assistant.web.answering import Answering, Event
+from assistant.web.error_codes import ErrorCode
 from assistant.web.errors import INTERNAL_ERROR
 from assistant.web.ratelimit import SlidingWindowLimiter
+from assistant.web.request_log import note
 from assistant.web.schemas import (
     ERRORS,
     ChatRequest,
@@ -46,17 +48,22 @@ def chat_router(
     @router.post(
         "/chat", response_model=ChatResponse, responses={**sse.STREAM_DOC, **ERRORS}, dependencies=limited
     )
-    async def chat(body: ChatRequest) -> Response | ChatResponse:
+    async def chat(body: ChatRequest, request: Request) -> Response | ChatResponse:
         """Answer the last question of the conversation, citing the report.
 
         With `stream: true`: `event: delta` `{"text"}` pieces, then `event: citations` with the
-        final answer (authoritative: it replaces the pieces), then `event: done`; or `event: error`.
+        final answer (authoritative: it replaces the pieces), then `event: done`; or `event: error`
+        `{"message", "code"}`.
         """
         messages = [m.to_message() for m in body.messages]
+        note(request, question=messages[-1].content)
         message_id = new_message_id()
         if body.stream:
-            return sse.sse_response(chat_events(message_id, await answering.stream(messages, body.doc)))
-        return ChatResponse.of(message_id, await answering.answer(messages, body.doc))
+            events = await answering.stream(messages, body.doc)
+            return sse.sse_response(chat_events(message_id, events, lambda a: note(request, refused=a.refused)))
+        answer = await answering.answer(messages, body.doc)
+        note(request, refused=answer.refused)
+        return ChatResponse.of(message_id, answer)
 
     @router.post("/search", response_model=SearchResponse, responses=ERRORS, dependencies=limited)
     async def search(body: SearchRequest) -> SearchResponse:
@@ -90,19 +97,22 @@ def chat_router(
     return router
 
 
-async def chat_events(message_id: str, events: AsyncIterator[Event]) -> AsyncIterator[bytes]:
+async def chat_events(
+    message_id: str, events: AsyncIterator[Event], on_answer: Callable[[Answer], None]
+) -> AsyncIterator[bytes]:
     try:
         async for item in events:
             if isinstance(item, Answer):
+                on_answer(item)
                 yield sse.event("citations", ChatResponse.of(message_id, item).model_dump())
             else:
                 yield sse.event("delta", {"text": item.text})
     except AssistantError as exc:
         log.warning("answer stream failed: %s: %s", type(exc).__name__, exc)
-        yield sse.event("error", {"message": exc.user_message})
+        yield sse.event("error", {"message": exc.user_message, "code": exc.code})
         return
     except Exception:
         log.exception("answer stream failed")
-        yield sse.event("error", {"message": INTERNAL_ERROR})
+        yield sse.event("error", {"message": INTERNAL_ERROR, "code": ErrorCode.INTERNAL_ERROR})
         return
     yield sse.event("done", {"id": message_id})

@@ -10,18 +10,20 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.errors import AssistantError
 from assistant.types import Answer, Message, Role
 from assistant.web import sse
 from assistant.web.answering import Answering, Event
+from assistant.web.error_codes import ErrorCode
 from assistant.web.errors import INTERNAL_ERROR
 from assistant.web.ratelimit import SlidingWindowLimiter
+from assistant.web.request_log import note
 from assistant.web.schemas import ERRORS, CitationOut
 
 log = logging.getLogger(__name__)
@@ -78,6 +80,20 @@ class ChatCompletion(BaseModel):
     notice: str
 
 
+class OpenAIError(BaseModel):
+    message: str = Field(description="For the user, in Chinese.")
+    type: Literal["invalid_request_error", "server_error"]
+    code: ErrorCode = Field(description="Stable and machine-readable, as in the other endpoints' errors.")
+
+
+class OpenAIErrorBody(BaseModel):
+    error: OpenAIError
+
+
+# The same statuses as the other endpoints, in OpenAI's error shape.
+OPENAI_ERRORS = {status: {**doc, "model": OpenAIErrorBody} for status, doc in ERRORS.items()}
+
+
 def _extras(answer: Answer) -> dict[str, Any]:
     return {
         "citations": [CitationOut.of(c).model_dump() for c in answer.citations],
@@ -92,17 +108,21 @@ def openai_router(answering: Answering, limiter: SlidingWindowLimiter) -> APIRou
     @router.post(
         "/chat/completions",
         response_model=ChatCompletion,
-        responses={**sse.STREAM_DOC, **ERRORS},
+        responses={**sse.STREAM_DOC, **OPENAI_ERRORS},
         dependencies=[Depends(limiter)],
     )
-    async def completions(body: CompletionRequest) -> Response | ChatCompletion:
+    async def completions(body: CompletionRequest, request: Request) -> Response | ChatCompletion:
         """OpenAI-compatible chat completion (any `model` name); `stream: true` sends chunks."""
         messages = body.conversation()
+        if messages:
+            note(request, question=messages[-1].content)
         completion_id = f"chatcmpl-{uuid.uuid4().hex}"
         if body.stream:
             events = await answering.stream(messages, _scope(body.model))
-            return sse.sse_response(completion_chunks(completion_id, body.model, events))
+            chunks = completion_chunks(completion_id, body.model, events, lambda a: note(request, refused=a.refused))
+            return sse.sse_response(chunks)
         answer = await answering.answer(messages, _scope(body.model))
+        note(request, refused=answer.refused)
         return ChatCompletion(
             id=completion_id,
             created=int(time.time()),
@@ -115,7 +135,7 @@ def openai_router(answering: Answering, limiter: SlidingWindowLimiter) -> APIRou
 
 
 async def completion_chunks(
-    completion_id: str, model: str, events: AsyncIterator[Event]
+    completion_id: str, model: str, events: AsyncIterator[Event], on_answer: Callable[[Answer], None]
 ) -> AsyncIterator[bytes]:
     created = int(time.time())
 
@@ -140,6 +160,7 @@ async def completion_chunks(
                 sent += item.text
                 yield chunk({"content": item.text})
                 continue
+            on_answer(item)
             # Clients here only concatenate: send what the final text adds to the pieces. When it
             # rewrote them instead, "answer" on the last chunk holds the authoritative text.
             if item.text.startswith(sent) and item.text != sent:
@@ -147,11 +168,12 @@ async def completion_chunks(
             yield chunk({}, "stop", answer=item.text, **_extras(item))
     except AssistantError as exc:
         log.warning("completion stream failed: %s: %s", type(exc).__name__, exc)
-        yield sse.data_line({"error": {"message": exc.user_message, "type": "server_error"}})
+        yield sse.data_line({"error": {"message": exc.user_message, "type": "server_error", "code": exc.code}})
         return
     except Exception:
         log.exception("completion stream failed")
-        yield sse.data_line({"error": {"message": INTERNAL_ERROR, "type": "server_error"}})
+        error = {"message": INTERNAL_ERROR, "type": "server_error", "code": ErrorCode.INTERNAL_ERROR}
+        yield sse.data_line({"error": error})
         return
     yield sse.data_line("[DONE]")
 

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.types import Answer, Citation, Message, Passage
+from assistant.web.error_codes import ErrorCode
 
 # Hard caps against oversized bodies only; the real limits (question length, turns) come from
 # config and are checked by the core, which answers with a Chinese message.
@@ -138,16 +139,19 @@ class Suggestions(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    error: str = Field(description="A message for the user, in Chinese.")
+    error: str = Field(description="A message for the user, in Chinese (may be reworded).")
+    code: ErrorCode = Field(description="Stable and machine-readable: branch on this (see the table above).")
 
 
 # The error replies of the public endpoints, for the /docs page.
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": text}
     for status, text in {
-        422: "Invalid question or body",
-        429: "Too many requests (see Retry-After)",
-        503: "Not ready",
-        504: "Answer timed out",
+        400: "Body is not UTF-8 (invalid_encoding)",
+        413: "Body larger than server.max_body_bytes (body_too_large)",
+        422: "Invalid question or body (invalid_json, wrong_type, unknown_field, empty_question, …)",
+        429: "Too many requests, see Retry-After (rate_limited)",
+        503: "Not ready, or a backend is down (not_ready, provider_unavailable, store_unavailable)",
+        504: "Answer timed out (timeout)",
     }.items()
 }

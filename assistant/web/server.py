@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import socket
+from typing import Any
 
 import uvicorn
 
@@ -32,6 +34,19 @@ class Server(uvicorn.Server):
         return f"http://{host}:{port}"
 
 
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging, plus the request log (``assistant.requests``) as bare JSON lines on stdout."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["formatters"]["json_line"] = {"format": "%(message)s"}
+    config["handlers"]["requests"] = {
+        "class": "logging.StreamHandler",
+        "formatter": "json_line",
+        "stream": "ext://sys.stdout",
+    }
+    config["loggers"]["assistant.requests"] = {"handlers": ["requests"], "level": "INFO", "propagate": False}
+    return config
+
+
 def make_server(
     settings: Settings,
     assistant: AssistantLike,
@@ -48,6 +63,8 @@ def make_server(
         host=host or settings.server.host,
         port=settings.server.port if port is None else port,
         log_level="info",
+        log_config=log_config(),
+        access_log=not settings.logging.requests,  # our JSON lines replace uvicorn's access lines
         timeout_graceful_shutdown=10,
     )
     return Server(config)

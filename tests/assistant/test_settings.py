@@ -237,3 +237,30 @@ def test_the_test_profile_points_at_a_temporary_store(hash_settings: Settings, t
     assert hash_settings.state_dir == tmp_path / "var"
     assert hash_settings.store.collection == "report-test"
     assert hash_settings.embedding.provider == "hash"
+
+
+def test_privacy_minded_logging_and_the_database_default(tmp_path: Path) -> None:
+    settings = load_settings(_config(tmp_path), overlays=[])
+    assert settings.logging.requests is True and settings.logging.questions is False
+    assert settings.database.url == ""  # a SQLite file in state_dir
+    assert settings.server.max_body_bytes == 262_144
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:///var/feedback.db", "sqlite:///{base}/var/feedback.db"),
+        ("sqlite:////srv/shared/feedback.db", "sqlite:////srv/shared/feedback.db"),
+        ("sqlite:///:memory:", "sqlite:///:memory:"),
+        ("postgresql+psycopg://u:p@db/assistant", "postgresql+psycopg://u:p@db/assistant"),
+    ],
+)
+def test_a_relative_sqlite_database_is_relative_to_the_config_file(tmp_path: Path, url: str, expected: str) -> None:
+    settings = load_settings(_config(tmp_path, MINIMAL + f'database:\n  url: "{url}"\n'), overlays=[])
+    assert settings.database.url == expected.format(base=tmp_path.resolve())
+
+
+def test_the_database_url_may_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_DATABASE_URL", "postgresql+psycopg://assistant@db.internal/assistant")
+    url = load_settings(DEFAULT_CONFIG, overlays=[]).database.url
+    assert url == "postgresql+psycopg://assistant@db.internal/assistant"

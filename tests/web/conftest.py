@@ -7,7 +7,7 @@ from contextlib import ExitStack
 from typing import Any
 
 import pytest
-from web_support import serving
+from web_support import hash_settings_in, serving, with_sections
 
 
 @pytest.fixture(scope="session")
@@ -19,13 +19,21 @@ def real_url(real_settings: Any, assistant: Any) -> Iterator[str]:
 
 @pytest.fixture()
 def serve(hash_settings: Any, hash_assistant: Any) -> Iterator[Callable[..., str]]:
-    """Start an app with the hash assistant; ``serve(server={...}, assistant=...)`` varies it."""
+    """Start an app with the hash assistant; ``serve(server={...}, logging={...}, assistant=...)`` varies it."""
     with ExitStack() as stack:
 
-        def start(*, server: dict[str, Any] | None = None, assistant: Any = None, ui: bool = False) -> str:
-            settings = hash_settings
-            if server:
-                settings = settings.model_copy(update={"server": settings.server.model_copy(update=server)})
+        def start(*, assistant: Any = None, ui: bool = False, **sections: dict[str, Any]) -> str:
+            settings = with_sections(hash_settings, **sections)
             return stack.enter_context(serving(settings, assistant or hash_assistant, ui=ui))
 
         yield start
+
+
+@pytest.fixture(scope="module")
+def hash_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One server around the hash assistant for a whole module of many small requests."""
+    from assistant.service import Assistant
+
+    settings = hash_settings_in(tmp_path_factory.mktemp("hash-server"))
+    with serving(settings, Assistant.from_settings(settings)) as url:
+        yield url

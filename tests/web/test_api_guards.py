@@ -77,12 +77,13 @@ def test_rate_limit_answers_429_with_retry_after(serve: Serve) -> None:
     ]:
         response = httpx.post(f"{url}{path}", json=body)
         assert response.status_code == 429
-        assert response.json() == {"error": "提问太频繁了，请稍等一会儿再试。"}
+        assert response.json() == {"error": "提问太频繁了，请稍等一会儿再试。", "code": "rate_limited"}
         assert 1 <= int(response.headers["retry-after"]) <= 60
     openai_style = httpx.post(f"{url}/v1/chat/completions", json={"model": "m", **ask("GDP")})
     assert openai_style.status_code == 429 and openai_style.json()["error"]["message"].startswith(
         "提问太频繁"
     )
+    assert openai_style.json()["error"]["code"] == "rate_limited"
     # Pages and health checks are not limited.
     assert httpx.get(f"{url}/healthz").status_code == 200
     assert httpx.get(f"{url}/api/suggestions").status_code == 200
@@ -104,8 +105,9 @@ def test_slow_answers_time_out_with_504(serve: Serve, hash_assistant: Any) -> No
     response = httpx.post(f"{url}/api/chat", json=ask("GDP增长多少"))
     assert time.monotonic() - started < 1.2
     assert response.status_code == 504 and response.json()["error"].startswith("回答超时")
+    assert response.json()["code"] == "timeout"
     response = httpx.post(f"{url}/v1/chat/completions", json={"model": "m", **ask("GDP增长多少")})
-    assert response.status_code == 504 and response.json()["error"]["code"] == 504
+    assert response.status_code == 504 and response.json()["error"]["code"] == "timeout"
     # Streams are not cut short: their pieces show progress.
     started = time.monotonic()
     streamed = httpx.post(f"{url}/api/chat", json={**ask("GDP增长多少"), "stream": True}, timeout=30)
@@ -126,21 +128,25 @@ def test_unexpected_errors_never_reach_the_user(serve: Serve, hash_assistant: An
     assistant = Wrapped(hash_assistant, answer=broken_answer, stream=broken_stream, search=unavailable)
     url = serve(assistant=assistant)
     response = httpx.post(f"{url}/api/chat", json=ask("GDP"))
-    assert (response.status_code, response.json()) == (500, {"error": INTERNAL})
+    assert (response.status_code, response.json()) == (500, {"error": INTERNAL, "code": "internal_error"})
     assert "secret" not in response.text and "Traceback" not in response.text
     events = parse_sse(httpx.post(f"{url}/api/chat", json={**ask("GDP"), "stream": True}).text)
-    assert [e.name for e in events] == ["delta", "error"] and events[-1].data == {"message": INTERNAL}
+    assert [e.name for e in events] == ["delta", "error"]
+    assert events[-1].data == {"message": INTERNAL, "code": "internal_error"}
     chunks = parse_sse(httpx.post(f"{url}/v1/chat/completions", json={**ask("GDP"), "stream": True}).text)
-    assert chunks[-1].data == {"error": {"message": INTERNAL, "type": "server_error"}}
+    assert chunks[-1].data == {"error": {"message": INTERNAL, "type": "server_error", "code": "internal_error"}}
     response = httpx.post(f"{url}/api/search", json={"query": "GDP"})
-    assert (response.status_code, response.json()) == (503, {"error": "回答服务暂时不可用，请稍后再试。"})
+    assert (response.status_code, response.json()) == (
+        503,
+        {"error": "回答服务暂时不可用，请稍后再试。", "code": "provider_unavailable"},
+    )
 
 
 def test_widget_files_are_served_when_present(serve: Serve, tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.setattr(static, "STATIC", tmp_path)
     url = serve()
     missing = httpx.get(f"{url}/widget.js")
-    assert (missing.status_code, missing.json()) == (404, {"error": "页面不存在。"})
+    assert (missing.status_code, missing.json()) == (404, {"error": "页面不存在。", "code": "not_found"})
     assert httpx.get(f"{url}/widget/demo").status_code == 404
     (tmp_path / "widget.js").write_text("console.log('问答');\n", encoding="utf-8")
     (tmp_path / "demo.html").write_text('<!doctype html><html lang="zh-CN"></html>', encoding="utf-8")

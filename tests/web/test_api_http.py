@@ -118,22 +118,23 @@ def test_markup_in_a_question_comes_back_as_json_text(real_url: str) -> None:
 
 def test_bad_inputs_get_chinese_messages(real_url: str) -> None:
     cases = [
-        (ask("   "), "请输入您的问题。"),
-        (ask("松" * 501), "问题太长了，请控制在500字以内。"),
-        ({"messages": [{"role": "assistant", "content": "你好"}]}, "请输入您的问题。"),
-        ({"messages": [{"role": "hacker", "content": "你好"}]}, "请求格式不正确，请检查后重试。"),
-        ({"messages": []}, "请求格式不正确，请检查后重试。"),
+        (ask("   "), "请输入您的问题。", "empty_question"),
+        (ask("松" * 501), "问题太长了，请控制在500字以内。", "question_too_long"),
+        ({"messages": [{"role": "assistant", "content": "你好"}]}, "请输入您的问题。", "empty_question"),
+        ({"messages": [{"role": "hacker", "content": "你好"}]}, "消息的角色只能是 user 或 assistant。", "unknown_role"),
+        ({"messages": []}, "请输入您的问题。", "empty_question"),
     ]
-    for body, message in cases:
+    for body, message, code in cases:
         for stream in (False, True):
             response = post(real_url, "/api/chat", {**body, "stream": stream})
-            assert (response.status_code, response.json()) == (422, {"error": message}), body
+            assert (response.status_code, response.json()) == (422, {"error": message, "code": code}), body
     response = httpx.post(
         f"{real_url}/api/chat", content=b'{"messages": [', headers={"content-type": "application/json"}
     )
-    assert (response.status_code, response.json()) == (422, {"error": "请求格式不正确，请检查后重试。"})
-    response = post(real_url, "/api/feedback", {"message_id": "x", "rating": "meh"})
     assert response.status_code == 422
+    assert response.json() == {"error": "请求内容不是有效的 JSON。", "code": "invalid_json"}
+    response = post(real_url, "/api/feedback", {"message_id": "x", "rating": "meh"})
+    assert (response.status_code, response.json()["code"]) == (422, "invalid_value")
 
 
 def test_too_many_turns_is_refused_by_the_core(real_url: str, real_settings: Any) -> None:
@@ -141,6 +142,7 @@ def test_too_many_turns_is_refused_by_the_core(real_url: str, real_settings: Any
     messages = [{"role": "user" if i % 2 == 0 else "assistant", "content": "你好"} for i in range(turns)]
     response = post(real_url, "/api/chat", {"messages": messages})
     assert response.status_code == 422 and "对话太长" in response.json()["error"]
+    assert response.json()["code"] == "too_many_turns"
 
 
 def test_report_page_anchors_every_paragraph(real_url: str, assistant: Any) -> None:
@@ -156,7 +158,7 @@ def test_report_page_anchors_every_paragraph(real_url: str, assistant: Any) -> N
     text = httpx.get(f"{real_url}/report.txt")
     assert text.text == doc.source and text.headers["content-type"] == "text/plain; charset=utf-8"
     missing = httpx.get(f"{real_url}/report", params={"doc": "nope"})
-    assert (missing.status_code, missing.json()) == (404, {"error": "页面不存在。"})
+    assert (missing.status_code, missing.json()) == (404, {"error": "页面不存在。", "code": "not_found"})
 
 
 def test_openapi_page_lists_the_endpoints(real_url: str) -> None:

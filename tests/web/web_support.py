@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
 
+from assistant.settings import Settings, load_settings
 from assistant.web.server import Server, make_server
+
+TESTS = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
@@ -43,6 +48,24 @@ def running(server: Server, timeout: float = 30.0) -> Iterator[str]:
 def serving(settings: Any, assistant: Any, *, ui: bool = False) -> Iterator[str]:
     with running(make_server(settings, assistant, "127.0.0.1", 0, ui=ui)) as url:
         yield url
+
+
+def with_sections(settings: Settings, **sections: dict[str, Any]) -> Settings:
+    """``settings`` with some fields of some sections changed: ``server={"rate_limit_per_minute": 5}``."""
+    changed = {name: getattr(settings, name).model_copy(update=fields) for name, fields in sections.items()}
+    return settings.model_copy(update=changed)
+
+
+def hash_settings_in(state: Path, **sections: dict[str, Any]) -> Settings:
+    """The hash-embedder test profile with its index and databases under ``state`` (for module fixtures)."""
+    os.environ["ASSISTANT_TEST_STATE"] = str(state)
+    settings = load_settings(overlays=[TESTS / "settings-test.yaml", TESTS / "settings-hash.yaml"])
+    return with_sections(settings, **sections)
+
+
+def healthy(url: str) -> bool:
+    response = httpx.get(f"{url}/healthz", timeout=10)
+    return response.status_code == 200 and response.json()["status"] == "ok"
 
 
 @dataclass(frozen=True)
