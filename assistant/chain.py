@@ -101,9 +101,20 @@ class AnswerChain:
         return turn
 
     def retrieve(self, turn: Turn) -> Turn:
+        """Find and judge the evidence. In a library, a question that names no report is first put
+        to the home reports (those config.yaml lists); the others answer what they cannot."""
         if turn.refusal:
             return turn
-        turn.result = result = self._search(turn.standalone, turn.doc)
+        home = self.retriever.home_documents() if turn.doc is None else frozenset()
+        if home and not self.retriever.only_elsewhere(turn.standalone, home):
+            self._judge(turn, home)
+            if not turn.refusal:
+                return turn
+            turn.refusal = ""
+        return self._judge(turn, turn.doc)
+
+    def _judge(self, turn: Turn, scope: str | frozenset[str] | None) -> Turn:
+        turn.result = result = self._search(turn.standalone, scope)
         ranked = self.extractive.rank(turn.standalone, result.passages, result.years)
         wanted = expected_type(turn.standalone)
         typed = [c for c in ranked[:TYPE_WINDOW] if self._gives(wanted, c, result)] if wanted else []
@@ -122,8 +133,8 @@ class AnswerChain:
                 turn.refusal = f"the best sentence does not match the question ({turn.agreement:.3f})"
         return turn
 
-    def _search(self, question: str, doc: str | None) -> SearchResult:
-        result = self.retriever.search(question, doc=doc)
+    def _search(self, question: str, scope: str | frozenset[str] | None) -> SearchResult:
+        result = self.retriever.search(question, doc=scope)
         if wants_several(question) and result.passages:
             # Open questions read on: the rest of the best passage's paragraph joins the evidence.
             following = self.retriever.following(result.passages[0])
