@@ -61,7 +61,8 @@ def test_follow_up_uses_the_conversation(client: openai.OpenAI) -> None:
 def test_invalid_question_raises_with_the_chinese_message(client: openai.OpenAI) -> None:
     with pytest.raises(openai.UnprocessableEntityError) as raised:
         client.chat.completions.create(model="m", messages=[{"role": "user", "content": "  "}])
-    assert raised.value.body == {"message": "请输入您的问题。", "type": "invalid_request_error", "code": 422}
+    expected = {"message": "请输入您的问题。", "type": "invalid_request_error", "code": "empty_question"}
+    assert raised.value.body == expected
     with pytest.raises(openai.UnprocessableEntityError):
         client.chat.completions.create(
             model="m", messages=[{"role": "system", "content": "only a system"}], stream=True
