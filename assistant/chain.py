@@ -150,7 +150,7 @@ class AnswerChain:
     def _generate(self, turns: Iterator[Turn]) -> Iterator[Delta | Answer]:
         for turn in turns:
             if turn.refusal or turn.result is None:
-                log.info("refused %r: %s", turn.question, turn.refusal)
+                log.info("refused: %s", turn.refusal)  # no question text: citizens' questions are personal data
                 yield from _refuse(turn.refusal)
             elif self.llm is not None:
                 yield from self._generate_llm(turn)

@@ -14,6 +14,7 @@ from fakes.chat_model import ScriptedChatModel
 
 from assistant.chain import FALLBACK_NOTICE, REFUSAL, Delta
 from assistant.errors import InvalidQuestion
+from assistant.llm import format_passage
 from assistant.service import Assistant
 from assistant.settings import Settings, load_settings
 from assistant.types import Answer, Message
@@ -60,8 +61,8 @@ def test_the_llm_sees_the_system_prompt_and_numbered_passages(logic_settings: Se
     passages = assistant.retrieve([Message("user", GDP)])
     prompt = _text(messages[1])
     for n, p in enumerate(passages, start=1):
-        assert f"[{n}]（{p.section}）{p.text}" in prompt
-    assert prompt.rstrip().endswith(GDP)
+        assert format_passage(n, p) in prompt
+    assert prompt.rstrip().endswith(f"<question>\n{GDP}\n</question>")
     assert answer.text == "前三季度全市GDP增长5.8%[1]。"
     assert [c.n for c in answer.citations] == [1]
     assert answer.citations[0].text == passages[0].text
@@ -133,7 +134,7 @@ def test_a_follow_up_is_condensed_by_the_llm_first(logic_settings: Settings) -> 
     prompt = _text(condense[0])
     assert "用户：松原的通航产业有什么进展？" in prompt and "助手：通航业务量连续5年全省第一[1]。" in prompt
     assert "长岭那边呢？" in prompt and "改写" in prompt
-    assert _text(answering[-1]).rstrip().endswith(condensed)
+    assert _text(answering[-1]).rstrip().endswith(f"{condensed}\n</question>")
     assert answer.text == "长岭航空飞行营地顺利开航[1]。"
 
 
@@ -159,9 +160,9 @@ def test_streaming_yields_the_llm_text_then_the_answer(logic_settings: Settings)
 def test_control_characters_and_markup_reach_the_llm_as_plain_text(logic_settings: Settings) -> None:
     assistant, model = _with_llm(logic_settings, "回答[1]。", "回答[1]。")
     assistant.ask("2023年前三季度\x00GDP\x07增长了多少？")
-    assert _text(model.calls[0][-1]).rstrip().endswith("2023年前三季度GDP增长了多少？")
+    assert _text(model.calls[0][-1]).rstrip().endswith("2023年前三季度GDP增长了多少？\n</question>")
     assistant.ask("<script>alert(1)</script>")
-    assert "<script>alert(1)</script>" in _text(model.calls[1][-1])
+    assert "＜script＞alert(1)＜/script＞" in _text(model.calls[1][-1])  # data, unable to open a tag
 
 
 @pytest.mark.parametrize("question", ["", "   \n", "问" * 501])

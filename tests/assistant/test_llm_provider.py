@@ -15,6 +15,7 @@ import pytest
 from fakes.openai_server import FakeOpenAI, Reply, running
 
 from assistant.chain import FALLBACK_NOTICE, REFUSAL, Delta
+from assistant.llm import format_passage
 from assistant.prompts import load_prompt
 from assistant.service import Assistant
 from assistant.settings import Settings, load_settings
@@ -92,9 +93,9 @@ def test_the_system_prompt_and_numbered_passages_are_sent(state: Path, server: F
     assert user["role"] == "user"
     passages = assistant.retrieve([Message("user", GDP)])
     for n, p in enumerate(passages, start=1):
-        assert f"[{n}]（{p.section}）{p.text}" in user["content"]
-    assert f"[{len(passages) + 1}]（" not in user["content"]
-    assert user["content"].rstrip().endswith(f"问题：{GDP}")
+        assert format_passage(n, p) in user["content"]
+    assert user["content"].count("<passage ") == user["content"].count("</passage>") == len(passages)
+    assert user["content"].rstrip().endswith(f"<question>\n{GDP}\n</question>")
 
 
 def test_streaming_pieces_arrive_as_deltas(state: Path, server: FakeOpenAI) -> None:
@@ -142,7 +143,7 @@ def test_a_follow_up_is_condensed_with_the_condense_prompt(state: Path, server: 
     )
     assert prompt == {"role": "user", "content": expected}
     assert answering["stream"] is True
-    assert answering["messages"][-1]["content"].rstrip().endswith(condensed)
+    assert answering["messages"][-1]["content"].rstrip().endswith(f"{condensed}\n</question>")
 
 
 def test_the_api_key_comes_from_the_named_environment_variable(
@@ -189,6 +190,30 @@ def test_a_server_error_falls_back(state: Path, server: FakeOpenAI) -> None:
     _assert_fallback(_assistant(state, server).ask(GDP))
 
 
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        Reply("", raw=b"<html><body><h1>502 Bad Gateway</h1></body></html>", content_type="text/html"),
+        Reply("", raw=b"data: {not json at all\n\n"),
+        Reply("", raw=b'data: {"object": "something else"}\n\ndata: [DONE]\n\n'),
+        Reply("", raw=b"\x00\xff\xfe\x80 binary noise", content_type="application/octet-stream"),
+        Reply("", raw=b'{"choices": []}', content_type="application/json"),
+    ],
+    ids=["html-page", "broken-json", "chunks-without-choices", "binary", "json-instead-of-stream"],
+)
+def test_a_garbage_reply_falls_back(state: Path, server: FakeOpenAI, garbage: Reply) -> None:
+    server.script(garbage)
+    _assert_fallback(_assistant(state, server).ask(GDP))
+
+
+def test_a_stream_that_stalls_falls_back_after_the_timeout(state: Path, server: FakeOpenAI) -> None:
+    server.script(Reply(GDP_REPLY, stall=4))
+    started = time.perf_counter()
+    answer = _assistant(state, server, timeout=1).ask(GDP)
+    _assert_fallback(answer)
+    assert time.perf_counter() - started < 3.9
+
+
 def test_a_failing_condense_carries_the_subject_over(state: Path, server: FakeOpenAI) -> None:
     server.script(Reply("", status=503), "长岭航空飞行营地顺利开航[1]。")
     history = [Message("user", "松原的通航产业有什么进展？"), Message("assistant", "……")]
@@ -215,6 +240,7 @@ def test_real_retrieval_feeds_the_endpoint(assistant, real_settings: Settings) -
         server.script(GDP_REPLY)
         answer = llm_assistant.ask(GDP)
         user = server.messages()[-1]["content"]
-    assert "[1]（2023成就和经验 › 着力稳经济促发展 › 综合经济实力实现新提升）千方百计稳定经济运行。" in user
+    section = "2023成就和经验 › 着力稳经济促发展 › 综合经济实力实现新提升"
+    assert f'<passage n="1" section="{section}">\n千方百计稳定经济运行。' in user
     assert answer.text == GDP_REPLY
     assert "5.8%" in answer.citations[0].text

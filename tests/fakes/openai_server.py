@@ -22,6 +22,9 @@ class Reply:
     text: str
     delay: float = 0.0  # seconds to wait before answering at all (a slow endpoint)
     status: int = 200
+    raw: bytes | None = None  # sent as it is with status 200, instead of a well-formed reply (garbage)
+    content_type: str = "text/event-stream"  # of the raw reply
+    stall: float = 0.0  # seconds to hang after the first streamed piece (a stream that stops mid-way)
 
 
 class FakeOpenAI:
@@ -100,8 +103,10 @@ class FakeOpenAI:
                     time.sleep(reply.delay)
                 if reply.status != 200:
                     self._json(reply.status, {"error": {"message": "scripted failure", "type": "server_error"}})
+                elif reply.raw is not None:
+                    self._raw(reply.raw, reply.content_type)
                 elif body.get("stream"):
-                    self._stream(body, reply.text)
+                    self._stream(body, reply.text, reply.stall)
                 else:
                     self._json(200, _completion(body, reply.text))
 
@@ -116,16 +121,30 @@ class FakeOpenAI:
                 except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
                     pass
 
-            def _stream(self, body: dict[str, Any], text: str) -> None:
+            def _raw(self, data: bytes, content_type: str) -> None:
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", content_type)
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    self.wfile.write(data)
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                self.close_connection = True
+
+            def _stream(self, body: dict[str, Any], text: str, stall: float = 0.0) -> None:
                 try:
                     self.send_response(200)
                     self.send_header("Content-Type", "text/event-stream")
                     self.send_header("Cache-Control", "no-cache")
                     self.send_header("Connection", "close")
                     self.end_headers()
-                    for chunk in _chunks(body, text):
+                    for n, chunk in enumerate(_chunks(body, text)):
                         self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
                         self.wfile.flush()
+                        if n == 1 and stall:
+                            time.sleep(stall)
                     self.wfile.write(b"data: [DONE]\n\n")
                     self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):

@@ -115,7 +115,9 @@ class Client:
 
 async def load(url: str, seconds: float, clients: int = CLIENTS) -> Tally:
     tally = Tally(run=f"load-{uuid.uuid4().hex[:8]}")  # the database may hold other runs' rows
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # Idle connections are dropped well before uvicorn's 5 s keep-alive ends: reusing one just as the
+    # server closes it fails on the client side (a ReadError), whatever the server does.
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=1.0)
     asks = questions()
     async with httpx.AsyncClient(timeout=60, limits=limits) as http:
         deadline = time.monotonic() + seconds
