@@ -12,6 +12,8 @@ from assistant.settings import RetrievalSettings
 from assistant.types import Passage
 from index.chunking import context_text
 from index.embeddings import TextEmbedder
+from index.keyword import KeywordIndex
+from index.ranking import ParagraphIndex, top_k
 from index.store import stored_chunks
 from index.text import named_years, tokens
 
@@ -58,8 +60,6 @@ class HybridRetriever:
     """Keeps BM25 over all chunks in memory; asks chroma for the dense side."""
 
     def __init__(self, store: Any, embedder: TextEmbedder, settings: RetrievalSettings, report_year: int):
-        from rank_bm25 import BM25Okapi
-
         self.store = store
         self.embedder = embedder
         self.settings = settings
@@ -67,10 +67,9 @@ class HybridRetriever:
         stored = stored_chunks(store)
         self.passages = [passage_from_stored(cid, meta) for cid, meta in sorted(stored.items())]
         self._row = {p.chunk_id: i for i, p in enumerate(self.passages)}
-        corpus = [tokens(search_text(p)) for p in self.passages]
-        self._bm25 = BM25Okapi(corpus) if corpus else None
-        # a word the report never uses is as rare as it gets
-        self._unseen_idf = max(self._bm25.idf.values(), default=0.0) if self._bm25 else 0.0
+        self._keywords = KeywordIndex([tokens(search_text(p)) for p in self.passages])
+        self._paragraphs = ParagraphIndex(self.passages)
+        self._period = np.array([p.period for p in self.passages], dtype=object)
         self.periods = {p.period for p in self.passages if p.period}
         self.documents = {p.doc for p in self.passages}
 
@@ -89,15 +88,13 @@ class HybridRetriever:
 
     def _keyword(self, query: str) -> np.ndarray:
         query_tokens = tokens(query)
-        if not query_tokens or self._bm25 is None:
-            return np.zeros(len(self.passages))
-        return np.asarray(self._bm25.get_scores(query_tokens), dtype=np.float64)
+        return self._keywords.scores(query_tokens)
 
     def _period_bonus(self, years: set[int]) -> np.ndarray:
         wanted = {str(y) for y in years} & self.periods
         if not wanted:
             return np.zeros(len(self.passages))
-        return np.array([self.settings.period_boost if p.period in wanted else 0.0 for p in self.passages])
+        return np.where(np.isin(self._period, list(wanted)), self.settings.period_boost, 0.0)
 
     def search(self, query: str, k: int | None = None) -> SearchResult:
         k = k or self.settings.k
@@ -108,25 +105,20 @@ class HybridRetriever:
         keyword = self._keyword(query)
         weight = self.settings.fusion_weight
         fused = weight * _unit_scale(dense) + (1 - weight) * _unit_scale(keyword) + self._period_bonus(years)
-        order = np.argsort(-fused, kind="stable")[:k]
+        order = top_k(fused, k)
         passages = [replace(self.passages[i], score=round(float(fused[i]), 4)) for i in order]
         return SearchResult(passages, float(dense.max()), frozenset(years), self.coverage(query, passages[:3]))
 
     def following(self, passage: Passage) -> Passage | None:
         """The next chunk of the same paragraph, if the paragraph goes on."""
-        later = [
-            p
-            for p in self.passages
-            if p.doc == passage.doc and p.paragraph == passage.paragraph and p.start > passage.start
-        ]
-        return min(later, key=lambda p: p.start, default=None)
+        return self._paragraphs.following(passage)
 
     def coverage(self, query: str, passages: list[Passage]) -> float:
         """How much of what the question names (rare words weigh more) the passages mention at all."""
         words = [t for t in dict.fromkeys(tokens(query)) if not _is_time_word(t)]
-        if not words or self._bm25 is None:
+        if not words or not self.passages:
             return 0.0
-        weights = [self._bm25.idf.get(w, self._unseen_idf) for w in words]
+        weights = [self._keywords.idf(w) for w in words]
         evidence = " ".join(search_text(p) for p in passages)
         return sum(wt for w, wt in zip(words, weights, strict=True) if w in evidence) / sum(weights)
 
