@@ -54,6 +54,7 @@ class EmbeddingSettings(Section):
     batch_size: int = Field(16, ge=1, le=1024)
     query_threads: int = Field(1, ge=1, le=64, description="torch intra-op threads while answering.")
     index_threads: int = Field(2, ge=1, le=64, description="torch intra-op threads while indexing.")
+    query_cache: int = Field(4096, ge=0, description="Query embeddings kept (LRU); questions recur. 0: none.")
 
 
 class StoreSettings(Section):
@@ -94,6 +95,12 @@ class AnswerSettings(Section):
         "extractive", description="extractive quotes the report (no LLM); openai is any compatible endpoint."
     )
     max_sentences: int = Field(3, ge=1, le=10, description="Extractive answers quote at most this many.")
+    cache_size: int = Field(
+        2048, ge=0, description="Answers kept per process (LRU), keyed by conversation and index. 0: none."
+    )
+    warm_passages: int = Field(
+        500, ge=0, description="Passages whose sentences are embedded at start-up; the rest as questions need them."
+    )
     openai: OpenAISettings = OpenAISettings()
 
 

@@ -15,6 +15,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.errors import ModelUnavailable
 from assistant.settings import EmbeddingSettings
+from index.lru import LRUCache
 
 Progress = Callable[[str], None]
 
@@ -24,6 +25,8 @@ class TextEmbedder(Embeddings):
 
     def __init__(self, settings: EmbeddingSettings) -> None:
         self.settings = settings
+        # Retrieval and answering both embed the question; popular questions recur.
+        self.query_cache: LRUCache[str, np.ndarray] = LRUCache(settings.query_cache)
 
     @abstractmethod
     def encode(self, texts: list[str], *, threads: int, show_progress: bool = False) -> np.ndarray:
@@ -44,8 +47,15 @@ class TextEmbedder(Embeddings):
         return self.encode(prompted, threads=threads, show_progress=show_progress)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        prompted = [self.settings.query_prompt + t for t in texts]
-        return self.encode(prompted, threads=self.settings.query_threads)
+        """One row per text; each distinct text is embedded once while it stays in the cache."""
+        found = {t: v for t in texts if (v := self.query_cache.get(t)) is not None}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            prompted = [self.settings.query_prompt + t for t in missing]
+            for text, vector in zip(missing, self.encode(prompted, threads=self.settings.query_threads), strict=True):
+                found[text] = vector
+                self.query_cache.put(text, vector)
+        return np.stack([found[t] for t in texts])
 
     @property
     def name(self) -> str:
