@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -122,13 +121,21 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from assistant.web import factory
+
+    settings = _settings(args)
+    workers = args.workers or settings.server.workers
+    factory.check_workers(settings, workers)  # before anything loads
+    host, port = args.host or settings.server.host, args.port or settings.server.port
+    if workers > 1:
+        factory.prepare_index(settings, _progress)
+        factory.serve_workers(args.config, settings, host, port, workers)
+        return 0
     from assistant.web import serve
 
-    assistant = _assistant(args)
-    settings = assistant.settings
-    # In the background: the server answers at once, and the first answers get faster as this runs.
-    threading.Thread(target=assistant.warm_up, name="warm-up", daemon=True).start()
-    serve(settings, assistant, args.host or settings.server.host, args.port or settings.server.port)
+    assistant = factory.build_assistant(settings, build=True, progress=_progress)
+    factory.start_warm_up(assistant)
+    serve(settings, assistant, host, port)
     return 0
 
 
@@ -178,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="start the web page, widget and API")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument(
+        "--workers", type=int, default=None, help="server processes (default server.workers); >1 needs store.mode http"
+    )
     p.set_defaults(handler=cmd_serve)
 
     p = sub.add_parser("unanswered", help="list questions the report could not answer")

@@ -116,6 +116,9 @@ class ServerSettings(Section):
     rate_limit_per_minute: int = Field(30, ge=1, description="Per client IP, for the public endpoints.")
     request_timeout: float = Field(60.0, gt=0)
     public_url: str = Field("", description="Base URL the widget calls; '' means the script's own origin.")
+    workers: int = Field(
+        1, ge=1, le=64, description="Server processes; more than 1 needs store.mode http (a chroma server)."
+    )
 
 
 class Settings(Section):

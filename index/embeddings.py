@@ -142,6 +142,20 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+class LazyEmbedder(TextEmbedder):
+    """Loads the model on the first text to embed: checking an index that is up to date needs none."""
+
+    def __init__(self, settings: EmbeddingSettings, progress: Progress | None = None) -> None:
+        super().__init__(settings)
+        self.progress = progress
+        self._model: TextEmbedder | None = None
+
+    def encode(self, texts: list[str], *, threads: int, show_progress: bool = False) -> np.ndarray:
+        if self._model is None:
+            self._model = make_embedder(self.settings, self.progress)
+        return self._model.encode(texts, threads=threads, show_progress=show_progress)
+
+
 def make_embedder(settings: EmbeddingSettings, progress: Progress | None = None) -> TextEmbedder:
     match settings.provider:
         case "sentence_transformers":

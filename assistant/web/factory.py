@@ -1,0 +1,94 @@
+"""The served app, built from settings alone: one process, or one per uvicorn worker.
+
+Workers are separate processes that each import this module and call ``create_app_from_env``, so
+the settings reach them through the environment (the config file here, overlays in ASSISTANT_CONFIG).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import ConfigError
+from assistant.settings import Settings, load_settings
+
+CONFIG_FILE_ENV = "ASSISTANT_CONFIG_FILE"
+APP_FACTORY = "assistant.web.factory:create_app_from_env"
+log = logging.getLogger("uvicorn.error")
+
+
+def check_workers(settings: Settings, workers: int) -> None:
+    """Refuse, before anything loads, a set-up that would corrupt the store."""
+    if workers < 1:
+        raise ConfigError(f"--workers must be at least 1 (got {workers})")
+    if workers > 1 and settings.store.mode == "persistent":
+        raise ConfigError(
+            f"--workers {workers} needs a chroma server: a persistent chromadb folder "
+            f"({settings.store.path}) must be opened by one process only. Start one with "
+            f"`chroma run --path {settings.store.path} --host 127.0.0.1 --port 8000` and set "
+            "store.mode: http (store.host, store.port) in config.yaml, or serve with --workers 1."
+        )
+
+
+def build_assistant(settings: Settings, *, build: bool, progress: Any = None) -> Any:
+    """The assistant as the server uses it: with its answers cached."""
+    from assistant.answer_cache import CachedAssistant
+    from assistant.service import Assistant
+
+    assistant = Assistant.from_settings(settings, build=build, progress=progress)
+    return CachedAssistant(assistant, settings.answer.cache_size)
+
+
+def start_warm_up(assistant: Any) -> threading.Thread:
+    """In the background: the server answers at once, and the first answers get faster as this runs."""
+
+    def warm() -> None:
+        started = time.perf_counter()
+        assistant.warm_up()
+        log.info("warm-up done in %.1f s", time.perf_counter() - started)
+
+    thread = threading.Thread(target=warm, name="warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def prepare_index(settings: Settings, progress: Any = None) -> None:
+    """Bring the index up to date once, before the workers start; the model loads only if chunks changed."""
+    from assistant.service import ensure_index
+    from index.embeddings import LazyEmbedder
+
+    ensure_index(settings, LazyEmbedder(settings.embedding, progress), progress)
+
+
+def create_app_from_env() -> Any:
+    """uvicorn's ``--factory`` entry point in each worker."""
+    from assistant.web.api import create_app
+
+    config = os.environ.get(CONFIG_FILE_ENV)
+    settings = load_settings(Path(config) if config else None)
+    assistant = build_assistant(settings, build=False)
+    app = create_app(settings, assistant)
+    start_warm_up(assistant)
+    return app
+
+
+def serve_workers(config: Path | None, settings: Settings, host: str, port: int, workers: int) -> None:
+    """Serve with ``workers`` processes sharing the port (uvicorn's supervisor restarts any that die)."""
+    import uvicorn
+
+    check_workers(settings, workers)
+    if config is not None:
+        os.environ[CONFIG_FILE_ENV] = str(Path(config).resolve())
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        timeout_graceful_shutdown=10,
+    )
