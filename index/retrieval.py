@@ -79,10 +79,12 @@ class HybridRetriever:
     def _dense(self, query: str) -> np.ndarray:
         vector = self.embedder.embed_queries([query])[0].tolist()
         n = min(self.settings.candidates, len(self.passages))
-        hits = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=n)
+        # Ids and distances only: the passages are in memory, fetching their text and metadata costs 3x.
+        found = self.store._collection.query(query_embeddings=[vector], n_results=n, include=["distances"])
+        hits = list(zip(found["ids"][0], found["distances"][0], strict=True))
         scores = np.full(len(self.passages), np.nan, dtype=np.float64)
-        for doc, distance in hits:  # langchain-chroma returns the raw distance despite the name
-            scores[self._row[doc.id]] = 1.0 - distance  # cosine space: similarity = 1 - distance
+        for cid, distance in hits:
+            scores[self._row[cid]] = 1.0 - distance  # cosine space: similarity = 1 - distance
         floor = np.nanmin(scores) if hits else 0.0
         return np.nan_to_num(scores, nan=floor)
 
