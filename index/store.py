@@ -92,20 +92,23 @@ def build_index(settings: Settings, embedder: TextEmbedder, progress: Progress |
     moved = [c for cid, c in chunks.items() if cid in existing and _moved(existing[cid], c)]
     gone = [cid for cid in existing if cid not in chunks]
     say(f"{len(documents)} document(s), {len(chunks)} chunks; embedding {len(new)} new")
-    if new:
-        vectors = embedder.embed_passages([c.search_text for c in new], show_progress=progress is not None)
+    # chromadb refuses more than its max batch (5461) per call; batch by batch, an interrupted build keeps its work.
+    step = store._client.get_max_batch_size()
+    for batch in (new[i : i + step] for i in range(0, len(new), step)):
+        vectors = embedder.embed_passages([c.search_text for c in batch], show_progress=progress is not None)
         # Embed the chunk with its heading and topic, but store the plain text for citing: LangChain's
         # add_texts would embed the stored text, so upsert on its collection with our vectors.
         store._collection.upsert(
-            ids=[c.chunk_id for c in new],
+            ids=[c.chunk_id for c in batch],
             embeddings=vectors.tolist(),
-            documents=[c.text for c in new],
-            metadatas=[c.metadata() for c in new],
+            documents=[c.text for c in batch],
+            metadatas=[c.metadata() for c in batch],
         )
-    if moved:
-        store._collection.update(ids=[c.chunk_id for c in moved], metadatas=[c.metadata() for c in moved])
-    if gone:
-        store.delete(ids=gone)
+    for i in range(0, len(moved), step):
+        batch = moved[i : i + step]
+        store._collection.update(ids=[c.chunk_id for c in batch], metadatas=[c.metadata() for c in batch])
+    for i in range(0, len(gone), step):
+        store.delete(ids=gone[i : i + step])
     return IndexReport(len(new), len(moved), len(gone), len(chunks) - len(new) - len(moved))
 
 
