@@ -71,7 +71,7 @@ def _overlap(question_tokens: set[str], sentence: str) -> float:
 
 class ExtractiveAnswerer:
     def __init__(
-        self, embedder: TextEmbedder, max_sentences: int = 3, warm_passages: int = 500, vectors: int = 65536
+        self, embedder: TextEmbedder, max_sentences: int = 3, warm_passages: int = 200, vectors: int = 65536
     ) -> None:
         self.embedder = embedder
         self.max_sentences = max_sentences

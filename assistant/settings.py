@@ -99,7 +99,7 @@ class AnswerSettings(Section):
         2048, ge=0, description="Answers kept per process (LRU), keyed by conversation and index. 0: none."
     )
     warm_passages: int = Field(
-        500, ge=0, description="Passages whose sentences are embedded at start-up; the rest as questions need them."
+        200, ge=0, description="Passages whose sentences are embedded at start-up; the rest as questions need them."
     )
     openai: OpenAISettings = OpenAISettings()
 
