@@ -37,10 +37,10 @@ def _assistant(args: argparse.Namespace, build: bool = True, settings=None):  # 
 
 def cmd_index(args: argparse.Namespace) -> int:
     from assistant.service import ensure_index
-    from index.embeddings import make_embedder
+    from index.embeddings import LazyEmbedder
 
     settings = _settings(args)
-    ensure_index(settings, make_embedder(settings.embedding, _progress), _progress)
+    ensure_index(settings, LazyEmbedder(settings.embedding, _progress), _progress)  # no model unless needed
     return 0
 
 

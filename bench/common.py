@@ -78,7 +78,7 @@ def latency_summary(ms: Sequence[float]) -> dict[str, float]:
 def table(rows: list[dict[str, Any]], columns: list[str]) -> str:
     """A plain text table: one header line, one line per row."""
     cells = [[_cell(row.get(c, "")) for c in columns] for row in rows]
-    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True))]
     lines += ["  ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
     return "\n".join(lines)

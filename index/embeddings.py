@@ -70,6 +70,9 @@ def torch_threads(count: int) -> Iterator[None]:
     import torch
 
     previous = torch.get_num_threads()
+    if previous == count:  # the usual case once the process default is the query setting: no global write
+        yield
+        return
     torch.set_num_threads(count)
     try:
         yield
@@ -94,6 +97,12 @@ class SentenceTransformerEmbedder(TextEmbedder):
                 self.model = SentenceTransformer(location, device=settings.device)
         except Exception as exc:  # any loading failure means the same thing to an operator
             raise ModelUnavailable(f"cannot load embedding model {location!r}: {exc}") from exc
+        # The process default is the answering setting. torch's thread count is global: toggled per call
+        # from several request threads, one thread's restore lands in another's query (2-thread teams on
+        # 2 cores, oversubscribed); now only indexing raises it, and only for its own batch.
+        import torch
+
+        torch.set_num_threads(settings.query_threads)
 
     def encode(self, texts: list[str], *, threads: int, show_progress: bool = False) -> np.ndarray:
         with torch_threads(threads):
