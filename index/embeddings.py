@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sys
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from assistant.settings import EmbeddingSettings
 from index.lru import LRUCache
 
 Progress = Callable[[str], None]
+log = logging.getLogger(__name__)
 
 
 class TextEmbedder(Embeddings):
@@ -147,6 +149,36 @@ def ensure_model(settings: EmbeddingSettings, progress: Progress | None = None) 
     return settings.model
 
 
+def prepare_model(settings: EmbeddingSettings, progress: Progress | None = None) -> None:
+    """Put on disk what loading the model needs (the e5 folder, its ONNX export), without loading it."""
+    if settings.provider != "sentence_transformers":
+        return
+    folder = Path(ensure_model(settings, progress))
+    if settings.runtime == "onnx" and settings.device == "cpu" and folder.is_dir():
+        from index.onnx_export import NotExportable, export_onnx
+
+        with suppress(NotExportable, ImportError):  # then each process falls back to torch and says why
+            export_onnx(folder, progress or _stderr)
+
+
+def _onnx_embedder(settings: EmbeddingSettings, progress: Progress | None) -> TextEmbedder | None:
+    """The folder under ONNX Runtime; None (with a warning) when that cannot reproduce it exactly."""
+    folder = Path(ensure_model(settings, progress))
+    if settings.device != "cpu" or not folder.is_dir():
+        return None  # a GPU, or a name in the hub cache: torch's business
+    try:
+        from index.onnx_embedder import OnnxEmbedder
+        from index.onnx_export import NotExportable
+
+        try:
+            return OnnxEmbedder(settings, folder, progress or _stderr)
+        except NotExportable as exc:
+            log.warning("embedding.runtime onnx not possible, using torch: %s", exc)
+    except ImportError as exc:
+        log.warning("embedding.runtime onnx needs onnxruntime (pip install onnxruntime), using torch: %s", exc)
+    return None
+
+
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -168,6 +200,7 @@ class LazyEmbedder(TextEmbedder):
 def make_embedder(settings: EmbeddingSettings, progress: Progress | None = None) -> TextEmbedder:
     match settings.provider:
         case "sentence_transformers":
-            return SentenceTransformerEmbedder(settings, progress)
+            fast = _onnx_embedder(settings, progress) if settings.runtime == "onnx" else None
+            return fast or SentenceTransformerEmbedder(settings, progress)
         case "hash":
             return HashEmbedder(settings)

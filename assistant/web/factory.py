@@ -57,11 +57,12 @@ def start_warm_up(assistant: Any) -> threading.Thread:
 
 
 def prepare_index(settings: Settings, progress: Any = None) -> None:
-    """Bring the index up to date once, before the workers start; the model loads only if chunks changed."""
+    """Before the workers start: the index up to date (the model loads only if chunks changed), the model on disk."""
     from assistant.service import ensure_index
-    from index.embeddings import LazyEmbedder
+    from index.embeddings import LazyEmbedder, prepare_model
 
     ensure_index(settings, LazyEmbedder(settings.embedding, progress), progress)
+    prepare_model(settings.embedding, progress)  # once here, not raced by every worker
 
 
 def create_app_from_env() -> Any:
