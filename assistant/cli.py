@@ -131,11 +131,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         factory.prepare_index(settings, _progress)
         factory.serve_workers(args.config, settings, host, port, workers)
         return 0
-    from assistant.web import serve
+    from assistant.web.server import make_server
 
+    factory.preload_ui()
     assistant = factory.build_assistant(settings, build=True, progress=_progress)
-    factory.start_warm_up(assistant)
-    serve(settings, assistant, host, port)
+    server = make_server(settings, assistant, host, port)
+    factory.warm_up_when_started(server.config.app, assistant)
+    server.run()
     return 0
 
 

@@ -10,6 +10,8 @@ import logging
 import os
 import threading
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +58,35 @@ def start_warm_up(assistant: Any) -> threading.Thread:
     return thread
 
 
+def warm_up_when_started(app: Any, assistant: Any) -> None:
+    """Start the warm-up once the app's start-up is done, so it never competes with it for the cores."""
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[Any]:
+        async with inner(app) as state:
+            start_warm_up(assistant)
+            yield state
+
+    app.router.lifespan_context = lifespan
+
+
+def preload_ui() -> threading.Thread:
+    """Import Gradio (seconds of pure Python) while the main thread loads the model and opens the store."""
+
+    def load() -> None:
+        try:
+            import gradio  # noqa: F401
+
+            import ui  # noqa: F401
+        except ImportError:
+            pass  # the main thread's import reports it
+
+    thread = threading.Thread(target=load, name="preload-ui", daemon=True)
+    thread.start()
+    return thread
+
+
 def prepare_index(settings: Settings, progress: Any = None) -> None:
     """Before the workers start: the index up to date (the model loads only if chunks changed), the model on disk."""
     from assistant.service import ensure_index
@@ -71,9 +102,10 @@ def create_app_from_env() -> Any:
 
     config = os.environ.get(CONFIG_FILE_ENV)
     settings = load_settings(Path(config) if config else None)
+    preload_ui()
     assistant = build_assistant(settings, build=False)
     app = create_app(settings, assistant)
-    start_warm_up(assistant)
+    warm_up_when_started(app, assistant)
     return app
 
 
