@@ -7,7 +7,6 @@ report does not contain.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -78,7 +77,6 @@ class ExtractiveAnswerer:
         self.warm_passages = warm_passages
         # Bounded: a large corpus has more sentences than memory should hold (65536 x 384 floats: 100 MB).
         self._vectors: LRUCache[str, np.ndarray] = LRUCache(max(vectors, 0))
-        self._lock = threading.Lock()
 
     def _query_vector(self, text: str) -> np.ndarray:
         """Questions and report sentences embedded as queries (the embedder caches both: they recur)."""
@@ -89,8 +87,9 @@ class ExtractiveAnswerer:
         found = {s: v for s in sentences if (v := self._vectors.get(s)) is not None}
         missing = [s for s in dict.fromkeys(sentences) if s not in found]
         if missing:
-            with self._lock:
-                vectors = self.embedder.embed_passages(missing, while_answering=True)
+            # No lock: each embedding runs on one core (torch pinned, or ONNX Runtime's single thread), so a
+            # question never queues behind the warm-up or another question; at worst a sentence is done twice.
+            vectors = self.embedder.embed_passages(missing, while_answering=True)
             for sentence, vector in zip(missing, vectors, strict=True):
                 found[sentence] = vector
                 self._vectors.put(sentence, vector)
@@ -100,11 +99,10 @@ class ExtractiveAnswerer:
         """Embed the sentences of the first ``warm_passages`` passages ahead of the first questions, both
         as passages (ranking) and as queries (agreement); on a larger corpus the rest wait for a question."""
         sentences = [c.text for c in _candidates(passages[: self.warm_passages])]
-        for start in range(0, len(sentences), 32):  # small batches: a question never waits long on the lock
-            self._sentence_vectors(sentences[start : start + 32])
-        for start in range(0, len(sentences), 32):
-            with self._lock:
-                self.embedder.embed_queries(sentences[start : start + 32])
+        for start in range(0, len(sentences), 16):
+            self._sentence_vectors(sentences[start : start + 16])
+        for start in range(0, len(sentences), 16):
+            self.embedder.embed_queries(sentences[start : start + 16])
 
     def rank(self, question: str, passages: list[Passage], years: frozenset[int] = frozenset()) -> list[Candidate]:
         """Every sentence of the passages, best answer first; ``years`` the question names."""

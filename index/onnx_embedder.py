@@ -40,6 +40,7 @@ class OnnxEmbedder(TextEmbedder):
         options.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         self._pool: ThreadPoolExecutor | None = None
+        self._run(["."])  # the first run allocates the session's buffers: here, not in the first question
 
     @property
     def name(self) -> str:
