@@ -4,13 +4,14 @@ Starts `assistant serve` (default config, extractive answers, a bench state fold
 on a loopback port and waits for its background warm-up to finish, then sends the dev set one
 request at a time:
 
-- uncached: answer and query-vector caches off (cache_size 0, query_cache 0), so every request
-  embeds its question and does the whole chain; ``--rounds`` passes over the dev set. The targets
-  (chat p95 < 150 ms, search p95 < 20 ms on 2 cores) are judged here.
+- first time: the answer cache off (cache_size 0) and every request a question the server has not
+  seen (pass 1 is the dev set as written, later passes open each question differently: "请问…",
+  "你好，…"), so every request embeds its question and runs the whole chain; ``--rounds`` passes.
+  The targets (chat p95 < 150 ms, search p95 < 20 ms on 2 cores) are judged here.
 - cached: default caches; the first pass fills them, the figures are the repeat pass (what a
   portal's popular questions cost).
 
-    .venv/bin/python bench/bench_latency.py [--rounds 2] [--skip-cached]
+    .venv/bin/python bench/bench_latency.py [--rounds 3] [--skip-cached]
 
 Prints one table and writes bench/results/latency.json.
 """
@@ -58,18 +59,23 @@ def timed_requests(client: httpx.Client, path: str, bodies: list[dict[str, Any]]
     return out
 
 
-def measure(overlay: dict[str, Any], rounds: int, skip_first: bool) -> dict[str, Any]:
-    convs = conversations("devset.jsonl")
-    chat_bodies = [chat_body(turns) for turns in convs]
-    search_bodies = [{"query": turns[-1], "k": 5} for turns in convs]
+OPENINGS = ["", "请问", "你好，", "我想了解一下，", "麻烦问一下，", "想问问", "请帮我查一下：", "问一下："]
+
+
+def measure(overlay: dict[str, Any], rounds: int, skip_first: bool, vary: bool) -> dict[str, Any]:
     with serving(env=bench_env(overlay)) as served:
         warm = wait_warm(served.log)
         with httpx.Client(base_url=served.url, timeout=60) as client:
             client.post("/api/search", json={"query": "热身", "k": 1})  # connection and first-request set-up
             results: dict[str, list[float]] = {"chat": [], "search": []}
             for round_no in range(rounds):
-                chat = timed_requests(client, "/api/chat", chat_bodies)
-                search = timed_requests(client, "/api/search", search_bodies)
+                opening = OPENINGS[round_no % len(OPENINGS)] if vary else ""
+                convs = [[*turns[:-1], opening + turns[-1]] for turns in conversations("devset.jsonl")]
+                chat = timed_requests(client, "/api/chat", [chat_body(turns) for turns in convs])
+                # search the chat questions asked differently, so neither endpoint reuses the other's vectors
+                other = OPENINGS[(round_no + 4) % len(OPENINGS)] if vary else ""
+                queries = [{"query": other + turns[-1].removeprefix(opening), "k": 5} for turns in convs]
+                search = timed_requests(client, "/api/search", queries)
                 if skip_first and round_no == 0:
                     continue  # the pass that filled the caches
                 results["chat"] += chat
@@ -80,14 +86,13 @@ def measure(overlay: dict[str, Any], rounds: int, skip_first: bool) -> dict[str,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=2, help="passes over the dev set, uncached (36 chats each)")
-    parser.add_argument("--skip-cached", action="store_true", help="only the uncached server")
+    parser.add_argument("--rounds", type=int, default=3, help="first-time passes over the dev set (36 chats each)")
+    parser.add_argument("--skip-cached", action="store_true", help="only the first-time run")
     args = parser.parse_args()
 
-    uncached = {**NO_LIMIT, "answer": {"cache_size": 0}, "embedding": {"query_cache": 0}}
-    runs = {"uncached": measure(uncached, args.rounds, skip_first=False)}
+    runs = {"first time": measure({**NO_LIMIT, "answer": {"cache_size": 0}}, args.rounds, False, vary=True)}
     if not args.skip_cached:
-        runs["cached repeat"] = measure(NO_LIMIT, 2, skip_first=True)
+        runs["cached repeat"] = measure(NO_LIMIT, 2, skip_first=True, vary=False)
 
     rows = []
     for label, run in runs.items():
@@ -97,7 +102,8 @@ def main() -> None:
             rows.append({"run": label, "endpoint": f"/api/{endpoint}", **run[endpoint],
                          "target p95": f"< {target:.0f} ms", "met": "yes" if met else "NO"})
     print(table(rows, ["run", "endpoint", "n", "p50_ms", "p95_ms", "max_ms", "target p95", "met"]))
-    print(f"\nserver ready after {runs['uncached']['ready_s']} s; background warm-up {runs['uncached']['warm_up_s']} s")
+    first = runs["first time"]
+    print(f"\nserver ready after {first['ready_s']} s; background warm-up {first['warm_up_s']} s")
     write_result("latency", {"runs": runs, "targets_p95_ms": TARGETS, "rounds": args.rounds})
 
 
