@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,10 +36,10 @@ def _assistant(args: argparse.Namespace, build: bool = True, settings=None):  # 
 
 
 def _library_call(args: argparse.Namespace, action: Callable[..., object]) -> object:
-    from index.embeddings import make_embedder
+    from index.embeddings import LazyEmbedder
 
     settings = _settings(args)
-    return action(settings, make_embedder(settings.embedding, _progress))
+    return action(settings, LazyEmbedder(settings.embedding, _progress))  # the model loads only to embed
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -157,13 +156,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from assistant.web import serve
+    from assistant.web import factory
 
-    assistant = _assistant(args)
-    settings = assistant.settings
-    # In the background: the server answers at once, and the first answers get faster as this runs.
-    threading.Thread(target=assistant.warm_up, name="warm-up", daemon=True).start()
-    serve(settings, assistant, args.host or settings.server.host, args.port or settings.server.port, ui=not args.no_ui)
+    settings = _settings(args)
+    workers = args.workers or settings.server.workers
+    factory.check_workers(settings, workers)  # before anything loads
+    host, port = args.host or settings.server.host, args.port or settings.server.port
+    if workers > 1:
+        factory.prepare_index(settings, _progress)
+        factory.serve_workers(args.config, settings, host, port, workers, ui=not args.no_ui)
+        return 0
+    from assistant.web.server import make_server
+
+    if not args.no_ui:
+        factory.preload_ui()
+    assistant = factory.build_assistant(settings, build=True, progress=_progress)
+    server = make_server(settings, assistant, host, port, ui=not args.no_ui)
+    factory.warm_up_when_started(server.config.app, assistant)
+    server.run()
     return 0
 
 
@@ -226,6 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.add_argument("--no-ui", action="store_true", help="serve the API, the widget and the report pages only")
+    p.add_argument(
+        "--workers", type=int, default=None, help="server processes (default server.workers); >1 needs store.mode http"
+    )
     p.set_defaults(handler=cmd_serve)
 
     p = sub.add_parser("unanswered", help="list questions the report could not answer")

@@ -7,7 +7,6 @@ report does not contain.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -16,6 +15,7 @@ import numpy as np
 from assistant.types import Passage
 from index.chunking import section_leaf, split_sentences
 from index.embeddings import TextEmbedder
+from index.lru import LRUCache
 from index.text import NUMBER, tokens
 
 # Questions that ask for an amount want a sentence with a figure in it.
@@ -69,28 +69,40 @@ def _overlap(question_tokens: set[str], sentence: str) -> float:
 
 
 class ExtractiveAnswerer:
-    def __init__(self, embedder: TextEmbedder, max_sentences: int = 3) -> None:
+    def __init__(
+        self, embedder: TextEmbedder, max_sentences: int = 3, warm_passages: int = 200, vectors: int = 65536
+    ) -> None:
         self.embedder = embedder
         self.max_sentences = max_sentences
-        self._vectors: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
-        # Questions and report sentences embedded as queries; both recur (rank, then agreement).
-        self._query_vector = lru_cache(maxsize=2048)(lambda text: self.embedder.embed_queries([text])[0])
+        self.warm_passages = warm_passages
+        # Bounded: a large corpus has more sentences than memory should hold (65536 x 384 floats: 100 MB).
+        self._vectors: LRUCache[str, np.ndarray] = LRUCache(max(vectors, 0))
+
+    def _query_vector(self, text: str) -> np.ndarray:
+        """Questions and report sentences embedded as queries (the embedder caches both: they recur)."""
+        return self.embedder.embed_queries([text])[0]
 
     def _sentence_vectors(self, sentences: list[str]) -> np.ndarray:
         """Vectors of report sentences, each embedded once: they come from a finite corpus."""
-        missing = [s for s in dict.fromkeys(sentences) if s not in self._vectors]
+        found = {s: v for s in sentences if (v := self._vectors.get(s)) is not None}
+        missing = [s for s in dict.fromkeys(sentences) if s not in found]
         if missing:
-            with self._lock:
-                vectors = self.embedder.embed_passages(missing, while_answering=True)
-                self._vectors.update(zip(missing, vectors, strict=True))
-        return np.stack([self._vectors[s] for s in sentences])
+            # No lock: each embedding runs on one core (torch pinned, or ONNX Runtime's single thread), so a
+            # question never queues behind the warm-up or another question; at worst a sentence is done twice.
+            vectors = self.embedder.embed_passages(missing, while_answering=True)
+            for sentence, vector in zip(missing, vectors, strict=True):
+                found[sentence] = vector
+                self._vectors.put(sentence, vector)
+        return np.stack([found[s] for s in sentences])
 
     def warm(self, passages: list[Passage]) -> None:
-        """Embed every sentence ahead of the first questions, so none of them waits for it."""
-        sentences = [c.text for c in _candidates(passages)]
-        for start in range(0, len(sentences), 32):  # small batches: a question never waits long on the lock
-            self._sentence_vectors(sentences[start : start + 32])
+        """Embed the sentences of the first ``warm_passages`` passages ahead of the first questions, both
+        as passages (ranking) and as queries (agreement); on a larger corpus the rest wait for a question."""
+        sentences = [c.text for c in _candidates(passages[: self.warm_passages])]
+        for start in range(0, len(sentences), 16):
+            self._sentence_vectors(sentences[start : start + 16])
+        for start in range(0, len(sentences), 16):
+            self.embedder.embed_queries(sentences[start : start + 16])
 
     def rank(self, question: str, passages: list[Passage], years: frozenset[int] = frozenset()) -> list[Candidate]:
         """Every sentence of the passages, best answer first; ``years`` the question names."""

@@ -41,7 +41,7 @@ class Assistant:
         if chat_model is None and settings.answer.provider == "openai":
             chat_model = make_chat_model(settings.answer.openai)
         llm = LLMAnswerer(chat_model, REFUSAL) if chat_model is not None else None
-        extractive = ExtractiveAnswerer(embedder, settings.answer.max_sentences)
+        extractive = ExtractiveAnswerer(embedder, settings.answer.max_sentences, settings.answer.warm_passages)
         self.chain = AnswerChain(settings, self.retriever, extractive, llm)
         self._parsed: dict[str, list[Document]] = {}
 

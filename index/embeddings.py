@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sys
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +16,10 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.errors import ModelUnavailable
 from assistant.settings import EmbeddingSettings
+from index.lru import LRUCache
 
 Progress = Callable[[str], None]
+log = logging.getLogger(__name__)
 
 
 class TextEmbedder(Embeddings):
@@ -24,6 +27,8 @@ class TextEmbedder(Embeddings):
 
     def __init__(self, settings: EmbeddingSettings) -> None:
         self.settings = settings
+        # Retrieval and answering both embed the question; popular questions recur.
+        self.query_cache: LRUCache[str, np.ndarray] = LRUCache(settings.query_cache)
 
     @abstractmethod
     def encode(self, texts: list[str], *, threads: int, show_progress: bool = False) -> np.ndarray:
@@ -44,8 +49,15 @@ class TextEmbedder(Embeddings):
         return self.encode(prompted, threads=threads, show_progress=show_progress)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        prompted = [self.settings.query_prompt + t for t in texts]
-        return self.encode(prompted, threads=self.settings.query_threads)
+        """One row per text; each distinct text is embedded once while it stays in the cache."""
+        found = {t: v for t in texts if (v := self.query_cache.get(t)) is not None}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            prompted = [self.settings.query_prompt + t for t in missing]
+            for text, vector in zip(missing, self.encode(prompted, threads=self.settings.query_threads), strict=True):
+                found[text] = vector
+                self.query_cache.put(text, vector)
+        return np.stack([found[t] for t in texts])
 
     @property
     def name(self) -> str:
@@ -60,6 +72,9 @@ def torch_threads(count: int) -> Iterator[None]:
     import torch
 
     previous = torch.get_num_threads()
+    if previous == count:  # the usual case once the process default is the query setting: no global write
+        yield
+        return
     torch.set_num_threads(count)
     try:
         yield
@@ -84,6 +99,12 @@ class SentenceTransformerEmbedder(TextEmbedder):
                 self.model = SentenceTransformer(location, device=settings.device)
         except Exception as exc:  # any loading failure means the same thing to an operator
             raise ModelUnavailable(f"cannot load embedding model {location!r}: {exc}") from exc
+        # The process default is the answering setting. torch's thread count is global: toggled per call
+        # from several request threads, one thread's restore lands in another's query (2-thread teams on
+        # 2 cores, oversubscribed); now only indexing raises it, and only for its own batch.
+        import torch
+
+        torch.set_num_threads(settings.query_threads)
 
     def encode(self, texts: list[str], *, threads: int, show_progress: bool = False) -> np.ndarray:
         with torch_threads(threads):
@@ -128,13 +149,58 @@ def ensure_model(settings: EmbeddingSettings, progress: Progress | None = None) 
     return settings.model
 
 
+def prepare_model(settings: EmbeddingSettings, progress: Progress | None = None) -> None:
+    """Put on disk what loading the model needs (the e5 folder, its ONNX export), without loading it."""
+    if settings.provider != "sentence_transformers":
+        return
+    folder = Path(ensure_model(settings, progress))
+    if settings.runtime == "onnx" and settings.device == "cpu" and folder.is_dir():
+        from index.onnx_export import NotExportable, export_onnx
+
+        with suppress(NotExportable, ImportError):  # then each process falls back to torch and says why
+            export_onnx(folder, progress or _stderr)
+
+
+def _onnx_embedder(settings: EmbeddingSettings, progress: Progress | None) -> TextEmbedder | None:
+    """The folder under ONNX Runtime; None (with a warning) when that cannot reproduce it exactly."""
+    folder = Path(ensure_model(settings, progress))
+    if settings.device != "cpu" or not folder.is_dir():
+        return None  # a GPU, or a name in the hub cache: torch's business
+    try:
+        from index.onnx_embedder import OnnxEmbedder
+        from index.onnx_export import NotExportable
+
+        try:
+            return OnnxEmbedder(settings, folder, progress or _stderr)
+        except NotExportable as exc:
+            log.warning("embedding.runtime onnx not possible, using torch: %s", exc)
+    except ImportError as exc:
+        log.warning("embedding.runtime onnx needs onnxruntime (pip install onnxruntime), using torch: %s", exc)
+    return None
+
+
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+class LazyEmbedder(TextEmbedder):
+    """Loads the model on the first text to embed: checking an index that is up to date needs none."""
+
+    def __init__(self, settings: EmbeddingSettings, progress: Progress | None = None) -> None:
+        super().__init__(settings)
+        self.progress = progress
+        self._model: TextEmbedder | None = None
+
+    def encode(self, texts: list[str], *, threads: int, show_progress: bool = False) -> np.ndarray:
+        if self._model is None:
+            self._model = make_embedder(self.settings, self.progress)
+        return self._model.encode(texts, threads=threads, show_progress=show_progress)
 
 
 def make_embedder(settings: EmbeddingSettings, progress: Progress | None = None) -> TextEmbedder:
     match settings.provider:
         case "sentence_transformers":
-            return SentenceTransformerEmbedder(settings, progress)
+            fast = _onnx_embedder(settings, progress) if settings.runtime == "onnx" else None
+            return fast or SentenceTransformerEmbedder(settings, progress)
         case "hash":
             return HashEmbedder(settings)

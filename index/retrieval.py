@@ -23,6 +23,8 @@ from assistant.settings import RetrievalSettings
 from assistant.types import Passage
 from index.chunking import context_text
 from index.embeddings import TextEmbedder
+from index.keyword import KeywordIndex
+from index.ranking import ParagraphIndex, top_k
 from index.store import Library, Snapshot, StoredDocument
 from index.text import named_years, tokens, years_in_text
 
@@ -86,42 +88,36 @@ class CorpusView:
 
     snapshot: Snapshot
     passages: list[Passage]
-    keyword: Any  # BM25 over every chunk's search text, or None for an empty library
-    unseen_idf: float  # a word the library never uses is as rare as it gets
+    keyword: KeywordIndex  # BM25 over every chunk's search text
+    paragraphs: ParagraphIndex
     row: dict[str, int] = field(default_factory=dict)
+    doc_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    period_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
     doc_rows: dict[str, np.ndarray] = field(default_factory=dict)
     periods: set[str] = field(default_factory=set)
     places: dict[str, str] = field(default_factory=dict)
     known_years: set[int] = field(default_factory=set)
-    paragraphs: dict[tuple[str, int], list[Passage]] = field(default_factory=dict)
     vocabulary: dict[str, set[str]] = field(default_factory=dict)  # each report's words
 
     @classmethod
     def of(cls, snapshot: Snapshot) -> CorpusView:
-        from rank_bm25 import BM25Okapi
-
         titles = {d.doc_id: d.title for d in snapshot.documents.values()}
         passages = [
             passage_from_stored(cid, meta, titles.get(meta["doc"], "")) for cid, meta in sorted(snapshot.chunks.items())
         ]
         corpus = [tokens(search_text(p)) for p in passages]
-        keyword = BM25Okapi(corpus) if corpus else None
         view = cls(
-            snapshot=snapshot,
-            passages=passages,
-            keyword=keyword,
-            unseen_idf=max(keyword.idf.values(), default=0.0) if keyword else 0.0,
+            snapshot=snapshot, passages=passages, keyword=KeywordIndex(corpus), paragraphs=ParagraphIndex(passages)
         )
         view.row = {p.chunk_id: i for i, p in enumerate(passages)}
-        docs = np.array([p.doc for p in passages])
-        view.doc_rows = {d: docs == d for d in snapshot.documents}
+        view.doc_of_row = np.array([p.doc for p in passages], dtype=object)
+        view.period_of_row = np.array([p.period for p in passages], dtype=object)
+        view.doc_rows = {d: view.doc_of_row == d for d in snapshot.documents}
         view.periods = {p.period for p in passages if p.period}
         view.places = {d: place_of(doc) for d, doc in snapshot.documents.items()}
         view.known_years = {int(p) for p in view.periods}.union(*(years_in_text(p.text) for p in passages))
         for p, words in zip(passages, corpus, strict=True):
             view.vocabulary.setdefault(p.doc, set()).update(words)
-        for p in sorted(passages, key=lambda p: p.start):
-            view.paragraphs.setdefault((p.doc, p.paragraph), []).append(p)
         return view
 
     @property
@@ -216,32 +212,35 @@ class HybridRetriever:
         n = min(self.settings.candidates, len(view.passages))
         where = {"doc": doc} if doc else {"doc": {"$in": sorted(within)}} if within else None
         try:
-            hits = view.snapshot.vectors.similarity_search_by_vector_with_relevance_scores(vector, k=n, filter=where)
+            # Ids and distances only: the passages are in memory, fetching their text and metadata costs 3x.
+            found = view.snapshot.vectors._collection.query(
+                query_embeddings=[vector], n_results=n, where=where, include=["distances"]
+            )
         except Exception as exc:
             raise StoreUnavailable(f"vector search failed: {type(exc).__name__}: {exc}") from exc
         scores = np.full(len(view.passages), np.nan, dtype=np.float64)
-        for hit, distance in hits:  # langchain-chroma returns the raw distance despite the name
-            row = view.row.get(hit.id)
+        for cid, distance in zip(found["ids"][0], found["distances"][0], strict=True):
+            row = view.row.get(cid)  # a chunk of a newer generation than this view: not ours
             if row is not None:
                 scores[row] = 1.0 - distance  # cosine space: similarity = 1 - distance
         floor = np.nanmin(scores) if not np.isnan(scores).all() else 0.0
         return np.nan_to_num(scores, nan=floor)
 
     def _keyword(self, view: CorpusView, query: str) -> np.ndarray:
-        query_tokens = tokens(query)
-        if not query_tokens or view.keyword is None:
-            return np.zeros(len(view.passages))
-        return np.asarray(view.keyword.get_scores(query_tokens), dtype=np.float64)
+        return view.keyword.scores(tokens(query))
 
     def _years_by_doc(self, view: CorpusView, query: str) -> dict[str, set[int]]:
         """'今年' is each report's own year: a 2023 report's 今年 is 2023, a 2024 one's is 2024."""
         return {d: named_years(query, self.year_of(d)) for d in view.documents}
 
     def _period_bonus(self, view: CorpusView, years: dict[str, set[int]]) -> np.ndarray:
+        """The boost for passages of the period the question names, as each report counts years."""
         bonus = np.zeros(len(view.passages))
-        for i, p in enumerate(view.passages):
-            if p.period and p.period in {str(y) for y in years.get(p.doc, ())}:
-                bonus[i] = self.settings.period_boost
+        for doc, named in years.items():
+            wanted = [str(y) for y in named if str(y) in view.periods]
+            if wanted:
+                rows = view.doc_rows[doc] & np.isin(view.period_of_row, wanted)
+                bonus[rows] = self.settings.period_boost
         return bonus
 
     def scope(self, query: str, doc: str | None) -> str:
@@ -298,7 +297,7 @@ class HybridRetriever:
         if allowed is not None:
             fused = np.where(allowed, fused, -np.inf)
             dense = np.where(allowed, dense, -np.inf)
-        order = [i for i in np.argsort(-fused, kind="stable")[:k] if np.isfinite(fused[i])]
+        order = [i for i in top_k(fused, k) if np.isfinite(fused[i])]
         passages = [replace(view.passages[i], score=round(float(fused[i]), 4)) for i in order]
         top_doc = scope or (passages[0].doc if passages else "")
         years = years_by_doc.get(top_doc) or named_years(query, self.default_year)
@@ -307,16 +306,15 @@ class HybridRetriever:
 
     def following(self, passage: Passage) -> Passage | None:
         """The next chunk of the same paragraph, if the paragraph goes on."""
-        later = (p for p in self.view.paragraphs.get((passage.doc, passage.paragraph), []) if p.start > passage.start)
-        return next(later, None)
+        return self.view.paragraphs.following(passage)
 
     def coverage(self, query: str, passages: list[Passage]) -> float:
         """How much of what the question names (rare words weigh more) the passages mention at all."""
         view = self.view
         words = [t for t in dict.fromkeys(tokens(query)) if not _is_time_word(t)]
-        if not words or view.keyword is None:
+        if not words or not view.passages:
             return 0.0
-        weights = [view.keyword.idf.get(w, view.unseen_idf) for w in words]
+        weights = [view.keyword.idf(w) for w in words]
         evidence = " ".join(search_text(p) for p in passages)
         return sum(wt for w, wt in zip(words, weights, strict=True) if w in evidence) / sum(weights)
 

@@ -342,9 +342,10 @@ class Library:
                 chunks_name, configuration=space, metadata=meta, embedding_function=None
             ),
         )
+        step = min(_BATCH, self.client.get_max_batch_size())  # chromadb refuses larger writes
         # Copy what the live generation already holds, vectors included.
         if old is not None and plan.kept_ids(reembed):
-            for batch in _batches(plan.kept_ids(reembed), _BATCH):
+            for batch in _batches(plan.kept_ids(reembed), step):
                 rows = old.vectors._collection.get(ids=batch, include=["documents", "metadatas", "embeddings"])
                 chunks.add(
                     ids=rows["ids"],
@@ -356,14 +357,15 @@ class Library:
         reusable = self._vectors_of(old, [c.chunk_id for c in fresh]) if old is not None and not reembed else {}
         to_embed = [c for c in fresh if c.chunk_id not in reusable]
         say(f"{len(plan.stored)} document(s) to write; {len(to_embed)} chunks to embed, {len(reusable)} reused")
-        vectors: Any = (
-            self.embedder.embed_passages([c.search_text for c in to_embed], show_progress=len(to_embed) > 200)
-            if to_embed
-            else []
-        )
-        embedded = {c.chunk_id: list(map(float, v)) for c, v in zip(to_embed, vectors, strict=True)}
-        for batch in _batches(fresh, _BATCH):
+        for batch in _batches(fresh, step):
             # Embed the chunk with its heading and topic, but store the plain text for citing.
+            new = [c for c in batch if c.chunk_id not in reusable]
+            vectors: Any = (
+                self.embedder.embed_passages([c.search_text for c in new], show_progress=len(to_embed) > 200)
+                if new
+                else []
+            )
+            embedded = {c.chunk_id: list(map(float, v)) for c, v in zip(new, vectors, strict=True)}
             chunks.add(
                 ids=[c.chunk_id for c in batch],
                 embeddings=[reusable.get(c.chunk_id) or embedded[c.chunk_id] for c in batch],
@@ -385,7 +387,7 @@ class Library:
     def _vectors_of(self, old: Snapshot, ids: list[str]) -> dict[str, list[float]]:
         known = [i for i in ids if i in old.chunks]
         found: dict[str, list[float]] = {}
-        for batch in _batches(known, _BATCH):
+        for batch in _batches(known, min(_BATCH, self.client.get_max_batch_size())):
             rows = old.vectors._collection.get(ids=batch, include=["embeddings"])
             found.update({cid: list(map(float, v)) for cid, v in zip(rows["ids"], rows["embeddings"], strict=True)})
         return found

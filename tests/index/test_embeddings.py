@@ -10,6 +10,7 @@ import pytest
 from assistant.errors import ModelUnavailable
 from assistant.settings import Settings
 from index.embeddings import SentenceTransformerEmbedder, make_embedder, torch_threads
+from index.onnx_embedder import OnnxEmbedder
 
 
 def _embedding(settings: Settings, **update: object) -> Settings:
@@ -25,7 +26,7 @@ def test_another_local_model_folder_by_config_alone(assistant, real_settings: Se
 
     embedder = make_embedder(settings.embedding)
 
-    assert isinstance(embedder, SentenceTransformerEmbedder)
+    assert isinstance(embedder, (SentenceTransformerEmbedder, OnnxEmbedder))
     vectors = embedder.embed_passages(["前三季度全市GDP增长5.8%", "查干湖水质连续3年保持在Ⅳ类"])
     query = embedder.embed_queries(["GDP增长多少"])[0]
     assert vectors.shape == (2, 384)

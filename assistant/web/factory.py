@@ -1,0 +1,133 @@
+"""The served app, built from settings alone: one process, or one per uvicorn worker.
+
+Workers are separate processes that each import this module and call ``create_app_from_env``, so
+the settings reach them through the environment (the config file here, overlays in ASSISTANT_CONFIG).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import ConfigError
+from assistant.settings import Settings, load_settings
+
+CONFIG_FILE_ENV = "ASSISTANT_CONFIG_FILE"
+NO_UI_ENV = "ASSISTANT_SERVE_NO_UI"  # serve --no-ui, passed on to the workers
+APP_FACTORY = "assistant.web.factory:create_app_from_env"
+log = logging.getLogger("uvicorn.error")
+
+
+def check_workers(settings: Settings, workers: int) -> None:
+    """Refuse, before anything loads, a set-up that would corrupt the store."""
+    if workers < 1:
+        raise ConfigError(f"--workers must be at least 1 (got {workers})")
+    if workers > 1 and settings.store.mode == "persistent":
+        raise ConfigError(
+            f"--workers {workers} needs a chroma server: a persistent chromadb folder "
+            f"({settings.store.path}) must be opened by one process only. Start one with "
+            f"`chroma run --path {settings.store.path} --host 127.0.0.1 --port 8000` and set "
+            "store.mode: http (store.host, store.port) in config.yaml, or serve with --workers 1."
+        )
+
+
+def build_assistant(settings: Settings, *, build: bool, progress: Any = None) -> Any:
+    """The assistant as the server uses it: with its answers cached."""
+    from assistant.answer_cache import CachedAssistant
+    from assistant.service import Assistant
+
+    assistant = Assistant.from_settings(settings, build=build, progress=progress)
+    return CachedAssistant(assistant, settings.answer.cache_size)
+
+
+def start_warm_up(assistant: Any) -> threading.Thread:
+    """In the background: the server answers at once, and the first answers get faster as this runs."""
+
+    def warm() -> None:
+        started = time.perf_counter()
+        assistant.warm_up()
+        log.info("warm-up done in %.1f s", time.perf_counter() - started)
+
+    thread = threading.Thread(target=warm, name="warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def warm_up_when_started(app: Any, assistant: Any) -> None:
+    """Start the warm-up once the app's start-up is done, so it never competes with it for the cores."""
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[Any]:
+        async with inner(app) as state:
+            start_warm_up(assistant)
+            yield state
+
+    app.router.lifespan_context = lifespan
+
+
+def preload_ui() -> threading.Thread:
+    """Import Gradio (seconds of pure Python) while the main thread loads the model and opens the store."""
+
+    def load() -> None:
+        try:
+            import gradio  # noqa: F401
+
+            import ui  # noqa: F401
+        except ImportError:
+            pass  # the main thread's import reports it
+
+    thread = threading.Thread(target=load, name="preload-ui", daemon=True)
+    thread.start()
+    return thread
+
+
+def prepare_index(settings: Settings, progress: Any = None) -> None:
+    """Before the workers start: the index up to date (the model loads only if chunks changed), the model on disk."""
+    from assistant.service import ensure_index
+    from index.embeddings import LazyEmbedder, prepare_model
+
+    ensure_index(settings, LazyEmbedder(settings.embedding, progress), progress)
+    prepare_model(settings.embedding, progress)  # once here, not raced by every worker
+
+
+def create_app_from_env() -> Any:
+    """uvicorn's ``--factory`` entry point in each worker."""
+    from assistant.web.api import create_app
+
+    config = os.environ.get(CONFIG_FILE_ENV)
+    settings = load_settings(Path(config) if config else None)
+    ui = os.environ.get(NO_UI_ENV) != "1"
+    if ui:
+        preload_ui()
+    assistant = build_assistant(settings, build=False)
+    app = create_app(settings, assistant, ui=ui)
+    warm_up_when_started(app, assistant)
+    return app
+
+
+def serve_workers(
+    config: Path | None, settings: Settings, host: str, port: int, workers: int, *, ui: bool = True
+) -> None:
+    """Serve with ``workers`` processes sharing the port (uvicorn's supervisor restarts any that die)."""
+    import uvicorn
+
+    check_workers(settings, workers)
+    os.environ[NO_UI_ENV] = "0" if ui else "1"
+    if config is not None:
+        os.environ[CONFIG_FILE_ENV] = str(Path(config).resolve())
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        timeout_graceful_shutdown=10,
+    )

@@ -1,0 +1,234 @@
+"""Scale: index build time, start-up, retrieval latency and memory as the corpus grows.
+
+Each size runs in its own process (clean RSS figures) over a generated corpus (bench/corpus.py: real-
+looking variants of the report with places, years and figures changed and sentences recombined):
+
+    .venv/bin/python bench/bench_scale.py                         # 50 and 1k chunks, e5 for 500 per size
+    .venv/bin/python bench/bench_scale.py --sizes 50,1000,10000,100000                # full, stand-ins
+    .venv/bin/python bench/bench_scale.py --sizes 100000 --e5-budget 0   # every vector from e5 (hours)
+
+Vectors: every e5 vector computed is kept in bench/results/vector-cache/ and reused by later runs
+(so the full e5 run can be resumed, and sizes share what smaller ones embedded). Past ``--e5-budget``
+new chunks per size, chunks get stand-in vectors (see bench/vectors.py) and the table says how many:
+index throughput is then the e5 rate measured on the embedded chunks, and the build time is
+split into embedding and everything else (load, chunk, chroma writes).
+
+Per size: build (s, e5 chunks/s), open (Assistant start: chroma read, BM25, chain), query p50/p95 of
+retrieval (= question embedding + chroma + BM25 + fusion + coverage; distinct questions, cold
+embedding cache), the BM25 part before (rank_bm25) and after (KeywordIndex), the paragraph-neighbour
+lookup before and after, a full extractive answer before and after the warm-up, the warm-up before
+(every sentence of the corpus: estimated from the measured rate) and after (answer.warm_passages),
+RSS. Writes bench/results/scale.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from common import RESULTS, latency_summary, peak_rss_mb, question_pool, rss_mb, table, write_result
+
+SCALE = RESULTS / "scale"
+
+
+def questions(n: int) -> list[str]:
+    """Distinct questions: the two question sets, then the same asked about other cities and years."""
+    from corpus import CITIES
+
+    pool = question_pool()
+    out = list(pool)
+    for city in sorted(CITIES):
+        out += [q.replace("松原", city).replace("2023年", "2021年").replace("2024年", "2026年") for q in pool]
+    return list(dict.fromkeys(out))[:n]
+
+
+def _ms(fn: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    value = fn()
+    return (time.perf_counter() - started) * 1000, value
+
+
+def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
+    """One corpus size, in this process."""
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from corpus import write_corpus
+    from vectors import BenchEmbedder, VectorCache
+
+    from assistant.service import Assistant
+    from assistant.settings import load_settings
+    from assistant.types import Message
+    from index.embeddings import make_embedder
+    from index.store import build_index, open_store, stored_chunks
+
+    out: dict[str, Any] = {"size": size}
+    corpus_dir = SCALE / f"corpus-{size}"
+    if not corpus_dir.exists():
+        write_corpus(corpus_dir, size, seed=args.seed)
+    store_dir = SCALE / f"chroma-{size}"
+    if store_dir.exists() and not args.keep_index:
+        shutil.rmtree(store_dir)
+    base = load_settings()
+    settings = base.model_copy(
+        update={
+            "corpus": base.corpus.model_copy(update={"paths": [corpus_dir]}),
+            "store": base.store.model_copy(update={"mode": "persistent", "path": store_dir, "collection": "scale"}),
+            "state_dir": SCALE / "state",
+        }
+    )
+    model_ms, real = _ms(lambda: make_embedder(settings.embedding))
+    out["model_load_s"] = round(model_ms / 1000, 2)
+    embedder = BenchEmbedder(real, VectorCache(args.vector_cache), None if args.e5_budget <= 0 else args.e5_budget)
+    build_ms, report = _ms(lambda: build_index(settings, embedder))
+    out |= {
+        "chunks": report.total,
+        "build_s": round(build_ms / 1000, 2),
+        "build_without_embedding_s": round(build_ms / 1000 - embedder.embed_seconds, 2),
+        "e5_embedded": embedder.embedded,
+        "e5_s": round(embedder.embed_seconds, 2),
+        "e5_chunks_per_s": round(embedder.embedded / embedder.embed_seconds, 1) if embedder.embedded else None,
+        "vectors_reused": embedder.reused,
+        "stand_in_vectors": embedder.stand_ins,
+        "rss_after_build_mb": round(rss_mb()),
+    }
+    read_ms, stored = _ms(lambda: stored_chunks(open_store(settings.store, real, create=False)))
+    del stored
+    open_ms, assistant = _ms(lambda: Assistant(settings, real))
+    out |= {"chroma_read_all_s": round(read_ms / 1000, 2), "open_s": round(open_ms / 1000, 2)}
+    out["rss_after_open_mb"] = round(rss_mb())
+
+    retriever = assistant.retriever
+    qs = questions(3 * args.queries)
+    n = args.queries
+    search_qs, cold_qs, warm_qs = qs[:n], qs[n : 2 * n], qs[2 * n :]
+    embed, search, keyword, dense, following = [], [], [], [], []
+    for q in search_qs:
+        embed.append(_ms(lambda q=q: real.embed_queries([q]))[0])  # first time: not cached
+        search.append(_ms(lambda q=q: retriever.search(q))[0])  # the same vector, now cached
+        keyword.append(_ms(lambda q=q: retriever._keyword(q))[0])
+        dense.append(_ms(lambda q=q: retriever._dense(q))[0])
+        top = retriever.search(q).passages[0]
+        following.append(_ms(lambda top=top: retriever.following(top))[0])
+    out["query_embed"] = latency_summary(embed)
+    out["retrieval"] = latency_summary([e + s for e, s in zip(embed, search, strict=True)])
+    out["retrieval_without_embed"] = latency_summary(search)
+    out["dense_chroma"] = latency_summary(dense)
+    out["bm25_keyword_index"] = latency_summary(keyword)
+    out["following_index"] = latency_summary(following)
+
+    def answers(questions: list[str]) -> dict[str, float]:
+        return latency_summary([_ms(lambda q=q: assistant.answer([Message("user", q)]))[0] for q in questions])
+
+    out["answer_before_warm_up"] = answers(cold_qs)  # sentences embedded as answers need them
+
+    out |= _before(retriever, search_qs[: args.old_queries])
+    warm_ms, _ = _ms(assistant.warm_up)
+    extractive = assistant.chain.extractive
+    warmed = min(len(retriever.passages), extractive.warm_passages)
+    out["warm_up_bounded_s"] = round(warm_ms / 1000, 2)
+    out["warm_up_passages"] = warmed
+    out["answer_after_warm_up"] = answers(warm_qs)
+    if warmed:  # before: every sentence of every passage, at the rate just measured
+        out["warm_up_unbounded_est_s"] = round(warm_ms / 1000 * len(retriever.passages) / warmed, 1)
+    out["rss_end_mb"] = round(rss_mb())
+    out["peak_rss_mb"] = round(peak_rss_mb())
+    return out
+
+
+def _before(retriever: Any, qs: list[str]) -> dict[str, Any]:
+    """The replaced code, timed on the same passages: rank_bm25 and the paragraph scan."""
+    from rank_bm25 import BM25Okapi
+
+    from index.retrieval import search_text
+    from index.text import tokens
+
+    tokenize_ms, corpus = _ms(lambda: [tokens(search_text(p)) for p in retriever.passages])
+    build_ms, bm25 = _ms(lambda: BM25Okapi(corpus))
+    scores = [_ms(lambda q=q: bm25.get_scores(tokens(q)))[0] for q in qs]
+    passages = retriever.passages
+
+    def scan(passage: Any) -> Any:
+        later = [
+            p for p in passages if p.doc == passage.doc and p.paragraph == passage.paragraph and p.start > passage.start
+        ]
+        return min(later, key=lambda p: p.start, default=None)
+
+    scans = [_ms(lambda q=q: scan(retriever.search(q).passages[0]))[0] for q in qs[:5]]
+    return {
+        "tokenize_all_s": round(tokenize_ms / 1000, 2),
+        "bm25okapi_build_s": round(build_ms / 1000, 2),
+        "bm25okapi_scores": latency_summary(scores),
+        "following_scan": latency_summary(scans),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="50,1000", help="chunk counts, comma-separated (full: 50,1000,10000,100000)")
+    parser.add_argument("--e5-budget", type=int, default=500, help="new chunks per size embedded by e5 (0: all)")
+    parser.add_argument("--queries", type=int, default=30, help="distinct questions per size (and as many answers)")
+    parser.add_argument("--old-queries", type=int, default=10, help="questions for the rank_bm25 comparison")
+    parser.add_argument("--vector-cache", type=Path, default=RESULTS / "vector-cache")
+    parser.add_argument("--keep-index", action="store_true", help="reuse a chroma folder built by an earlier run")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: run one size, print JSON
+    args = parser.parse_args()
+
+    if args.one is not None:
+        print("RESULT " + json.dumps(run_size(args.one, args)))
+        return
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        argv = [
+            *("--e5-budget", str(args.e5_budget), "--queries", str(args.queries)),
+            *("--old-queries", str(args.old_queries), "--vector-cache", str(args.vector_cache)),
+            *("--seed", str(args.seed), *(["--keep-index"] if args.keep_index else [])),
+        ]
+        print(f"== {size} chunks", file=sys.stderr, flush=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--one", str(size), *argv], capture_output=True, text=True, check=False
+        )
+        line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
+        if line is None:
+            sys.exit(f"size {size} failed:\n{done.stderr[-4000:]}")
+        rows.append(json.loads(line.removeprefix("RESULT ")))
+    print(table([_flat(r) for r in rows], list(_flat(rows[0]))))
+    print("\nretrieval = question embedding + chroma + BM25 + fusion + coverage; target p95 < 100 ms at 100k")
+    write_result("scale", {"sizes": rows, "e5_budget": args.e5_budget})
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "chunks": row["chunks"],
+        "build s": row["build_s"],
+        "e5 n": row["e5_embedded"],
+        "e5 ch/s": row["e5_chunks_per_s"] or "-",
+        "stand-in": row["stand_in_vectors"],
+        "no-embed build s": row["build_without_embedding_s"],
+        "open s": row["open_s"],
+        "retr p50": row["retrieval"]["p50_ms"],
+        "retr p95": row["retrieval"]["p95_ms"],
+        "embed p95": row["query_embed"]["p95_ms"],
+        "chroma p95": row["dense_chroma"]["p95_ms"],
+        "bm25 old p95": row["bm25okapi_scores"]["p95_ms"],
+        "bm25 new p95": row["bm25_keyword_index"]["p95_ms"],
+        "next old ms": row["following_scan"]["p95_ms"],
+        "next new ms": row["following_index"]["p95_ms"],
+        "answer cold p95": row["answer_before_warm_up"]["p95_ms"],
+        "answer warm p95": row["answer_after_warm_up"]["p95_ms"],
+        "warm s": row["warm_up_bounded_s"],
+        "warm all est s": row.get("warm_up_unbounded_est_s", "-"),
+        "RSS MB": row["rss_end_mb"],
+    }
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""The app factory behind `assistant serve` and its workers, and the refusal of unsafe worker counts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from assistant.cli import main
+from assistant.errors import ConfigError
+from assistant.web import factory
+from index.embeddings import LazyEmbedder
+
+TESTS = Path(__file__).resolve().parents[1]
+
+
+def test_several_workers_on_a_persistent_store_are_refused(hash_settings: Any) -> None:
+    with pytest.raises(ConfigError, match="chroma server") as caught:
+        factory.check_workers(hash_settings, 2)
+    assert "store.mode: http" in str(caught.value)
+    factory.check_workers(hash_settings, 1)
+    http = hash_settings.model_copy(update={"store": hash_settings.store.model_copy(update={"mode": "http"})})
+    factory.check_workers(http, 4)
+    with pytest.raises(ConfigError):
+        factory.check_workers(http, 0)
+
+
+def test_the_cli_refuses_before_loading_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = os.pathsep.join(str(p) for p in [TESTS / "settings-test.yaml", TESTS / "settings-hash.yaml"])
+    monkeypatch.setenv("ASSISTANT_CONFIG", config)
+    monkeypatch.setenv("ASSISTANT_TEST_STATE", str(tmp_path))
+    assert main(["serve", "--workers", "2"]) == 78
+    err = capsys.readouterr().err
+    assert "错误：" in err and "needs a chroma server" in err and "Traceback" not in err
+    assert not (tmp_path / "chroma").exists()  # nothing was opened
+
+
+def test_an_up_to_date_index_is_checked_without_the_model(hash_assistant: Any, hash_settings: Any) -> None:
+    embedder = LazyEmbedder(hash_settings.embedding)
+    from assistant.service import ensure_index
+
+    report = ensure_index(hash_settings, embedder)
+    assert report.added == 0 and embedder._model is None
+    assert embedder.embed_queries(["松原"]).shape == (1, 256)  # loads when a text needs it
+
+
+def test_the_factory_builds_the_app_from_the_environment(
+    hash_assistant: Any, hash_settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = os.pathsep.join(str(p) for p in [TESTS / "settings-test.yaml", TESTS / "settings-hash.yaml"])
+    monkeypatch.setenv("ASSISTANT_CONFIG", config)  # the hash_settings overlays, with the same state folder
+    app = factory.create_app_from_env()
+    with TestClient(app) as client:
+        assert client.get("/healthz").json()["chunks"] == len(hash_assistant.retriever)
+        body = {"messages": [{"role": "user", "content": "查干湖的水质怎么样？"}]}
+        first, again = client.post("/api/chat", json=body).json(), client.post("/api/chat", json=body).json()
+        assert first["answer"] == again["answer"] and first["id"] != again["id"]
