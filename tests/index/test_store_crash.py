@@ -1,0 +1,70 @@
+"""`assistant index add` killed (SIGKILL) while it writes: the live index is the one from before,
+and the next change clears the half-written generation away."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from index.embeddings import HashEmbedder
+from index.store import Library
+
+ROOT = Path(__file__).resolve().parents[2]
+TESTS = ROOT / "tests"
+CLI = Path(sys.executable).with_name("assistant")
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    config = os.pathsep.join(str(p) for p in [TESTS / "settings-test.yaml", TESTS / "settings-hash.yaml"])
+    env = {k: v for k, v in os.environ.items() if k != "ASSISTANT_CORPUS"}
+    return {**env, "ASSISTANT_CONFIG": config, "ASSISTANT_TEST_STATE": str(tmp_path / "state")}
+
+
+def _big_report(path: Path) -> Path:
+    """A long report (thousands of chunks), so the kill lands while it is being embedded and written."""
+    lines = ["青禾县历年工作报告汇编（虚构文本，仅供测试）", ""]
+    for n in range(4000):
+        lines += [f"第{n}项工作：全县新建高标准农田{n}万亩，粮食总产量达到{n % 97}亿斤，项目编号{n * 7919 % 100003}。", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_a_killed_indexer_leaves_the_previous_index_live(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    subprocess.run([str(CLI), "index"], env=env, check=True, capture_output=True, timeout=120)
+    from conftest import load_test_settings
+
+    settings = load_test_settings(tmp_path / "state", TESTS / "settings-hash.yaml")
+    library = Library(settings.store, HashEmbedder(settings.embedding))
+    before = library.read()
+
+    proc = subprocess.Popen(
+        [str(CLI), "index", "add", str(_big_report(tmp_path / "big.txt"))],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    for line in proc.stderr:  # the new generation's collections exist once this is said
+        if "chunks to embed" in line:
+            break
+    time.sleep(0.3)
+    assert proc.poll() is None, "the indexer finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+
+    after = Library(settings.store, HashEmbedder(settings.embedding)).read()
+    assert after.generation == before.generation and after.chunks == before.chunks
+    prefix = f"{settings.store.collection}-g"
+    names = {c.name for c in library.client.list_collections() if c.name.startswith(prefix)}
+    assert len(names) > 2  # the half-written generation is there …
+
+    small = tmp_path / "small.txt"
+    small.write_text("青禾县2024年工作报告（虚构）\n\n全县地区生产总值增长6.2%。\n", encoding="utf-8")
+    subprocess.run([str(CLI), "index", "add", str(small)], env=env, check=True, capture_output=True, timeout=120)
+    names = {c.name for c in library.client.list_collections() if c.name.startswith(prefix)}
+    assert len(names) == 4  # … until the next change: the live generation and the one before remain
