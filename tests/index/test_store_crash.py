@@ -28,7 +28,8 @@ def _big_report(path: Path) -> Path:
     """A long report (thousands of chunks), so the kill lands while it is being embedded and written."""
     lines = ["青禾县历年工作报告汇编（虚构文本，仅供测试）", ""]
     for n in range(4000):
-        lines += [f"第{n}项工作：全县新建高标准农田{n}万亩，粮食总产量达到{n % 97}亿斤，项目编号{n * 7919 % 100003}。", ""]
+        code = n * 7919 % 100003
+        lines += [f"第{n}项工作：全县新建高标准农田{n}万亩，粮食总产量达到{n % 97}亿斤，项目编号{code}。", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
