@@ -13,10 +13,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 PORT_ENV = "ASSISTANT_TEST_CHROMA_PORT"
+
+
+def over_http(settings: Any, port: int, collection: str) -> Any:
+    """The same settings with the store on a chroma server, in a collection of the test's own."""
+    store = settings.store.model_copy(update={"mode": "http", "port": port, "collection": collection})
+    return settings.model_copy(update={"store": store})
 
 
 def free_port() -> int:

@@ -59,12 +59,6 @@ def chroma_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         server.stop()
 
 
-def over_http(settings, port: int, collection: str):  # type: ignore[no-untyped-def]
-    """The same settings with the store on a chroma server, in a collection of the test's own."""
-    store = settings.store.model_copy(update={"mode": "http", "port": port, "collection": collection})
-    return settings.model_copy(update={"store": store})
-
-
 @pytest.fixture()
 def hash_settings(tmp_path: Path):  # type: ignore[no-untyped-def]
     return load_test_settings(tmp_path, TESTS / "settings-hash.yaml")

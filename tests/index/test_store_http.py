@@ -6,8 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from chroma_support import ChromaServer, free_port
-from conftest import over_http
+from chroma_support import ChromaServer, free_port, over_http
 
 from assistant.errors import AssistantError, StoreUnavailable
 from assistant.settings import Settings
