@@ -144,6 +144,9 @@ class ServerSettings(Section):
     port: int = Field(7860, ge=1, le=65535)
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API.")
     rate_limit_per_minute: int = Field(30, ge=1, description="Per client IP, for the public endpoints.")
+    rate_limit_shared: bool = Field(
+        False, description="Count the rate limit in the shared database (several servers), not per process."
+    )
     request_timeout: float = Field(60.0, gt=0)
     public_url: str = Field("", description="Base URL the widget calls; '' means the script's own origin.")
     max_body_bytes: int = Field(

@@ -15,7 +15,7 @@ from assistant.web.error_codes import code_table
 from assistant.web.errors import install_error_handlers
 from assistant.web.headers import NoSniffMiddleware
 from assistant.web.openai_compat import openai_router
-from assistant.web.ratelimit import SlidingWindowLimiter
+from assistant.web.ratelimit import Limiter, SharedWindowLimiter, SlidingWindowLimiter
 from assistant.web.report_page import report_router
 from assistant.web.request_log import RequestLog
 from assistant.web.schemas import Health
@@ -51,7 +51,10 @@ def create_app(settings: Settings, assistant: AssistantLike, *, ui: bool = True)
 
     store = FeedbackStore.from_settings(settings)
     answering = Answering(assistant, store, settings.server.request_timeout)
-    limiter = SlidingWindowLimiter(settings.server.rate_limit_per_minute)
+    limit = settings.server.rate_limit_per_minute
+    limiter: Limiter = (
+        SharedWindowLimiter(store.engine, limit) if settings.server.rate_limit_shared else SlidingWindowLimiter(limit)
+    )
     suggestions = suggest_questions(assistant.documents(), settings.corpus.report_year)
 
     app.include_router(health_router(assistant))

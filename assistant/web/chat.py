@@ -16,7 +16,7 @@ from assistant.web import sse
 from assistant.web.answering import Answering, Event
 from assistant.web.error_codes import ErrorCode
 from assistant.web.errors import INTERNAL_ERROR
-from assistant.web.ratelimit import SlidingWindowLimiter
+from assistant.web.ratelimit import Limiter
 from assistant.web.request_log import note
 from assistant.web.schemas import (
     ERRORS,
@@ -40,7 +40,7 @@ def new_message_id() -> str:
 
 
 def chat_router(
-    answering: Answering, store: FeedbackStore, limiter: SlidingWindowLimiter, suggestions: list[str]
+    answering: Answering, store: FeedbackStore, limiter: Limiter, suggestions: list[str]
 ) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["chat"])
     limited = [Depends(limiter)]

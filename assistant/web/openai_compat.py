@@ -22,7 +22,7 @@ from assistant.web import sse
 from assistant.web.answering import Answering, Event
 from assistant.web.error_codes import ErrorCode
 from assistant.web.errors import INTERNAL_ERROR
-from assistant.web.ratelimit import SlidingWindowLimiter
+from assistant.web.ratelimit import Limiter
 from assistant.web.request_log import note
 from assistant.web.schemas import ERRORS, CitationOut
 
@@ -102,7 +102,7 @@ def _extras(answer: Answer) -> dict[str, Any]:
     }
 
 
-def openai_router(answering: Answering, limiter: SlidingWindowLimiter) -> APIRouter:
+def openai_router(answering: Answering, limiter: Limiter) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["openai"])
 
     @router.post(

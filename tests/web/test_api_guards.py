@@ -66,6 +66,32 @@ def test_no_origin_is_allowed_by_default_but_same_origin_works(serve: Serve) -> 
     assert httpx.post(f"{url}/api/search", json={"query": "GDP"}).status_code == 200
 
 
+def test_a_shared_rate_limit_counts_across_servers(serve: Serve) -> None:
+    """Two servers over one database (as behind a load balancer): one count per client."""
+    shared = {"rate_limit_per_minute": 4, "rate_limit_shared": True}
+    first, second = serve(server=shared), serve(server=shared)
+    for url in (first, second, first, second):
+        assert httpx.post(f"{url}/api/search", json={"query": "GDP"}).status_code == 200
+    for url in (first, second):
+        response = httpx.post(f"{url}/api/search", json={"query": "GDP"})
+        assert response.status_code == 429 and response.json()["code"] == "rate_limited"
+        assert 1 <= int(response.headers["retry-after"]) <= 60
+
+
+def test_the_shared_limit_slides_over_the_window_edge(tmp_path: Path) -> None:
+    from assistant.feedback import FeedbackStore
+    from assistant.web.ratelimit import SharedWindowLimiter
+
+    now = [600.0 + 50]  # 50 s into a window
+    limiter = SharedWindowLimiter(FeedbackStore(tmp_path / "db.sqlite3").engine, 4, clock=lambda: now[0])
+    assert [limiter.hit("1.2.3.4") for _ in range(4)] == [0.0] * 4
+    assert limiter.hit("1.2.3.4") > 0 and limiter.hit("5.6.7.8") == 0.0  # others have their own count
+    now[0] += 15  # 5 s into the next window: the last window's 4 hits weigh 55/60, 3.67
+    assert limiter.hit("1.2.3.4") == 0.0 and limiter.hit("1.2.3.4") > 0
+    now[0] += 50  # 55 s in: they weigh 5/60 (0.33) next to this window's 1
+    assert [limiter.hit("1.2.3.4") for _ in range(3)][:2] == [0.0, 0.0]
+
+
 def test_rate_limit_answers_429_with_retry_after(serve: Serve) -> None:
     url = serve(server={"rate_limit_per_minute": 3})
     for _ in range(3):
