@@ -11,7 +11,7 @@ request at a time:
 - cached: default caches; the first pass fills them, the figures are the repeat pass (what a
   portal's popular questions cost).
 
-    .venv/bin/python bench/bench_latency.py [--rounds 3] [--skip-cached]
+    .venv/bin/python bench/bench_latency.py [--rounds 3] [--skip-cached] [--baseline COMMIT]
 
 Prints one table and writes bench/results/latency.json.
 """
@@ -21,10 +21,12 @@ from __future__ import annotations
 import argparse
 import re
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 from common import (
+    baseline_code,
     bench_env,
     chat_body,
     conversations,
@@ -59,12 +61,22 @@ def timed_requests(client: httpx.Client, path: str, bodies: list[dict[str, Any]]
     return out
 
 
+BASELINE_SETTLE = 40.0  # older code logs no end of warm-up: wait this long instead
+
+
+def settle(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
 OPENINGS = ["", "请问", "你好，", "我想了解一下，", "麻烦问一下，", "想问问", "请帮我查一下：", "问一下："]
 
 
-def measure(overlay: dict[str, Any], rounds: int, skip_first: bool, vary: bool) -> dict[str, Any]:
-    with serving(env=bench_env(overlay)) as served:
-        warm = wait_warm(served.log)
+def measure(
+    overlay: dict[str, Any], rounds: int, skip_first: bool, vary: bool, code: Path | None = None
+) -> dict[str, Any]:
+    with serving(env=bench_env(overlay), code=code) as served:
+        warm = wait_warm(served.log) if code is None else settle(BASELINE_SETTLE)
         with httpx.Client(base_url=served.url, timeout=60) as client:
             client.post("/api/search", json={"query": "热身", "k": 1})  # connection and first-request set-up
             results: dict[str, list[float]] = {"chat": [], "search": []}
@@ -88,11 +100,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="first-time passes over the dev set (36 chats each)")
     parser.add_argument("--skip-cached", action="store_true", help="only the first-time run")
+    parser.add_argument("--baseline", metavar="COMMIT", help="also measure this commit's code (e.g. b87cac5)")
     args = parser.parse_args()
 
     runs = {"first time": measure({**NO_LIMIT, "answer": {"cache_size": 0}}, args.rounds, False, vary=True)}
     if not args.skip_cached:
         runs["cached repeat"] = measure(NO_LIMIT, 2, skip_first=True, vary=False)
+    if args.baseline:  # the same first-time measurement of an older commit's code (it has no answer cache)
+        runs[f"first time, {args.baseline}"] = measure(NO_LIMIT, args.rounds, False, True, baseline_code(args.baseline))
 
     rows = []
     for label, run in runs.items():

@@ -24,6 +24,7 @@ RSS. Writes bench/results/scale.json.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import subprocess
@@ -71,8 +72,11 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
 
     out: dict[str, Any] = {"size": size}
     corpus_dir = SCALE / f"corpus-{size}"
-    if not corpus_dir.exists():
+    stamp = hashlib.sha256(Path(__file__).with_name("corpus.py").read_bytes()).hexdigest()[:16] + f":{args.seed}"
+    if not (corpus_dir / ".stamp").exists() or (corpus_dir / ".stamp").read_text() != stamp:
+        shutil.rmtree(corpus_dir, ignore_errors=True)  # written by another version of the generator
         write_corpus(corpus_dir, size, seed=args.seed)
+        (corpus_dir / ".stamp").write_text(stamp)
     store_dir = SCALE / f"chroma-{size}"
     if store_dir.exists() and not args.keep_index:
         shutil.rmtree(store_dir)
@@ -226,7 +230,7 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
         "answer warm p95": row["answer_after_warm_up"]["p95_ms"],
         "warm s": row["warm_up_bounded_s"],
         "warm all est s": row.get("warm_up_unbounded_est_s", "-"),
-        "RSS MB": row["rss_end_mb"],
+        "RSS MB": row["rss_after_open_mb"],
     }
 
 

@@ -41,6 +41,7 @@ import httpx
 from common import (
     RESULTS,
     VENV_BIN,
+    baseline_code,
     bench_env,
     free_port,
     latency_summary,
@@ -152,14 +153,19 @@ def chroma_server() -> Iterator[int]:
         log.close()
 
 
-def run_setup(label: str, args: argparse.Namespace, overlay: dict[str, Any], workers: int) -> list[dict[str, Any]]:
+def run_setup(
+    label: str, args: argparse.Namespace, overlay: dict[str, Any], workers: int, code: Path | None = None
+) -> list[dict[str, Any]]:
     env = bench_env(overlay, STATE)
     if workers > 1:  # the index lives in the chroma server: bring it up to date first
         subprocess.run([str(VENV_BIN / "assistant"), "index"], env=env, check=True, capture_output=True)
     rows = []
     fresh = distinct_questions()  # one stream per server: its caches never saw these
-    with serving(["--workers", str(workers)], env=env) as served:
-        wait_warm(served.log, workers)
+    with serving(["--workers", str(workers)] if code is None else [], env=env, code=code) as served:
+        if code is None:
+            wait_warm(served.log, workers)
+        else:
+            time.sleep(40)  # older code logs no end of its warm-up
         print(f"[{label}] ready after {served.ready_after:.1f} s", flush=True)
         asyncio.run(load(served.url, 1, 1.0, repeated_mix(fresh)))  # connections, first requests
         for mix in ("distinct", "repeated"):
@@ -180,10 +186,14 @@ def main() -> None:
     parser.add_argument("--clients", type=lambda s: [int(x) for x in s.split(",")], default=[1, 8, 32])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="processes of the second set-up")
     parser.add_argument("--skip-workers", action="store_true", help="only the one-process set-up")
+    parser.add_argument("--baseline", metavar="COMMIT", help="also measure this commit's code first (e.g. b87cac5)")
     args = parser.parse_args()
 
     no_limit = {"server": {"rate_limit_per_minute": 10_000_000}}
-    rows = run_setup("1 process", args, no_limit, 1)
+    rows = []
+    if args.baseline:  # an older commit's code, one process (it had no --workers)
+        rows += run_setup(f"{args.baseline}, 1 process", args, no_limit, 1, baseline_code(args.baseline))
+    rows += run_setup("1 process", args, no_limit, 1)
     if not args.skip_workers:
         with chroma_server() as port:
             overlay = {**no_limit, "store": {"mode": "http", "host": "127.0.0.1", "port": port}}

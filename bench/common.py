@@ -190,19 +190,26 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path, timeout: f
 
 
 @contextmanager
-def serving(args: Sequence[str] = (), env: dict[str, str] | None = None, timeout: float = 600) -> Iterator[Served]:
-    """`assistant serve` on a free loopback port until the block ends."""
+def serving(
+    args: Sequence[str] = (), env: dict[str, str] | None = None, timeout: float = 600, code: Path | None = None
+) -> Iterator[Served]:
+    """`assistant serve` on a free loopback port until the block ends; ``code``: another checkout's code."""
     port = free_port()
     RESULTS.mkdir(parents=True, exist_ok=True)
     log = RESULTS / f"serve-{port}.log"
+    env = dict(env or bench_env())
+    if code is not None:  # the same venv, that checkout's packages first
+        env["PYTHONPATH"] = str(code)
+        env.setdefault("ASSISTANT_EMBEDDING_MODEL", str(ROOT / "models" / "multilingual-e5-small"))
+    command = [str(VENV_BIN / "python"), "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     started = time.monotonic()
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [str(VENV_BIN / "assistant"), "serve", "--host", "127.0.0.1", "--port", str(port), *args],
-            env=env or bench_env(),
+            [*command, *args],
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
-            cwd=ROOT,
+            cwd=code or ROOT,
             start_new_session=True,  # its own process group: workers stop with it
         )
     url = f"http://127.0.0.1:{port}"
@@ -211,6 +218,17 @@ def serving(args: Sequence[str] = (), env: dict[str, str] | None = None, timeout
         yield Served(url, process, started, time.monotonic() - started, log)
     finally:
         stop(process)
+
+
+def baseline_code(commit: str) -> Path:
+    """The code of ``commit`` (git archive) in bench/results/code-<commit>/, to measure it the same way."""
+    sha = subprocess.run(["git", "rev-parse", "--short", commit], cwd=ROOT, capture_output=True, text=True, check=True)
+    folder = RESULTS / f"code-{sha.stdout.strip()}"
+    if not (folder / "assistant").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", commit], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
 
 
 def stop(process: subprocess.Popen[bytes], grace: float = 15) -> None:

@@ -16,6 +16,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.errors import ModelUnavailable
 from assistant.settings import EmbeddingSettings
+from index.batching import QueryBatcher
 from index.lru import LRUCache
 
 Progress = Callable[[str], None]
@@ -29,6 +30,12 @@ class TextEmbedder(Embeddings):
         self.settings = settings
         # Retrieval and answering both embed the question; popular questions recur.
         self.query_cache: LRUCache[str, np.ndarray] = LRUCache(settings.query_cache)
+        # Concurrent questions share runs: one runner per core, each run on ``query_threads`` threads.
+        runners = max(1, (os.cpu_count() or 1) // settings.query_threads)
+        self.query_batcher = QueryBatcher(self._encode_queries, runners)
+
+    def _encode_queries(self, prompted: list[str]) -> np.ndarray:
+        return self.encode(prompted, threads=self.settings.query_threads)
 
     @abstractmethod
     def encode(self, texts: list[str], *, threads: int, show_progress: bool = False) -> np.ndarray:
@@ -54,7 +61,7 @@ class TextEmbedder(Embeddings):
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             prompted = [self.settings.query_prompt + t for t in missing]
-            for text, vector in zip(missing, self.encode(prompted, threads=self.settings.query_threads), strict=True):
+            for text, vector in zip(missing, self.query_batcher.embed(prompted), strict=True):
                 found[text] = vector
                 self.query_cache.put(text, vector)
         return np.stack([found[t] for t in texts])
