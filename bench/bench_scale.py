@@ -68,7 +68,8 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
     from assistant.settings import load_settings
     from assistant.types import Message
     from index.embeddings import make_embedder
-    from index.store import build_index, open_store, stored_chunks
+    from index.library import sync_corpus
+    from index.store import Library
 
     out: dict[str, Any] = {"size": size}
     corpus_dir = SCALE / f"corpus-{size}"
@@ -91,9 +92,9 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
     model_ms, real = _ms(lambda: make_embedder(settings.embedding))
     out["model_load_s"] = round(model_ms / 1000, 2)
     embedder = BenchEmbedder(real, VectorCache(args.vector_cache), None if args.e5_budget <= 0 else args.e5_budget)
-    build_ms, report = _ms(lambda: build_index(settings, embedder))
+    build_ms, report = _ms(lambda: sync_corpus(settings, embedder))
     out |= {
-        "chunks": report.total,
+        "chunks": report.chunks,
         "build_s": round(build_ms / 1000, 2),
         "build_without_embedding_s": round(build_ms / 1000 - embedder.embed_seconds, 2),
         "e5_embedded": embedder.embedded,
@@ -103,7 +104,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         "stand_in_vectors": embedder.stand_ins,
         "rss_after_build_mb": round(rss_mb()),
     }
-    read_ms, stored = _ms(lambda: stored_chunks(open_store(settings.store, real, create=False)))
+    read_ms, stored = _ms(lambda: Library(settings.store, real).read())
     del stored
     open_ms, assistant = _ms(lambda: Assistant(settings, real))
     out |= {"chroma_read_all_s": round(read_ms / 1000, 2), "open_s": round(open_ms / 1000, 2)}
@@ -117,8 +118,8 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
     for q in search_qs:
         embed.append(_ms(lambda q=q: real.embed_queries([q]))[0])  # first time: not cached
         search.append(_ms(lambda q=q: retriever.search(q))[0])  # the same vector, now cached
-        keyword.append(_ms(lambda q=q: retriever._keyword(q))[0])
-        dense.append(_ms(lambda q=q: retriever._dense(q))[0])
+        keyword.append(_ms(lambda q=q: retriever._keyword(retriever.view, q))[0])
+        dense.append(_ms(lambda q=q: retriever._dense(retriever.view, q, ""))[0])
         top = retriever.search(q).passages[0]
         following.append(_ms(lambda top=top: retriever.following(top))[0])
     out["query_embed"] = latency_summary(embed)
