@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from index.embeddings import HashEmbedder
 from index.store import Library
 
@@ -34,12 +36,13 @@ def _big_report(path: Path) -> Path:
     return path
 
 
-def test_a_killed_indexer_leaves_the_previous_index_live(tmp_path: Path) -> None:
+def test_a_killed_indexer_leaves_the_previous_index_live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env = _env(tmp_path)
     subprocess.run([str(CLI), "index"], env=env, check=True, capture_output=True, timeout=120)
-    from conftest import load_test_settings
+    from assistant.settings import load_settings
 
-    settings = load_test_settings(tmp_path / "state", TESTS / "settings-hash.yaml")
+    monkeypatch.setenv("ASSISTANT_TEST_STATE", str(tmp_path / "state"))  # what the indexer's config says
+    settings = load_settings(overlays=[TESTS / "settings-test.yaml", TESTS / "settings-hash.yaml"])
     library = Library(settings.store, HashEmbedder(settings.embedding))
     before = library.read()
 
