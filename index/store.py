@@ -66,11 +66,15 @@ def open_store(settings: StoreSettings, embedder: TextEmbedder, *, create: bool)
 
 def stored_chunks(store: Any) -> dict[str, dict[str, Any]]:
     """Every chunk in the collection: id → {text, metadata}."""
-    data = store.get(include=["documents", "metadatas"])
-    return {
-        cid: {"text": text, **(meta or {})}
-        for cid, text, meta in zip(data["ids"], data["documents"], data["metadatas"], strict=True)
-    }
+    # By batches of ids: one read of every document fails past ~30k chunks (SQLite's variable limit).
+    ids = store._collection.get(include=[])["ids"]
+    step = store._client.get_max_batch_size()
+    chunks: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), step):
+        data = store._collection.get(ids=ids[start : start + step], include=["documents", "metadatas"])
+        for cid, text, meta in zip(data["ids"], data["documents"], data["metadatas"], strict=True):
+            chunks[cid] = {"text": text, **(meta or {})}
+    return chunks
 
 
 def _model_changed(store: Any, embedder: TextEmbedder) -> bool:
