@@ -69,8 +69,9 @@ class HybridRetriever:
         self._row = {p.chunk_id: i for i, p in enumerate(self.passages)}
         self._keywords = KeywordIndex([tokens(search_text(p)) for p in self.passages])
         self._paragraphs = ParagraphIndex(self.passages)
-        self._period = np.array([p.period for p in self.passages], dtype=object)
         self.periods = {p.period for p in self.passages if p.period}
+        self._period_code = {period: n for n, period in enumerate(sorted(self.periods), start=1)}
+        self._periods = np.array([self._period_code.get(p.period, 0) for p in self.passages], dtype=np.int32)
         self.documents = {p.doc for p in self.passages}
 
     def __len__(self) -> int:
@@ -96,7 +97,8 @@ class HybridRetriever:
         wanted = {str(y) for y in years} & self.periods
         if not wanted:
             return np.zeros(len(self.passages))
-        return np.where(np.isin(self._period, list(wanted)), self.settings.period_boost, 0.0)
+        codes = [self._period_code[period] for period in wanted]  # ints: isin over strings costs 10x
+        return np.where(np.isin(self._periods, codes), self.settings.period_boost, 0.0)
 
     def search(self, query: str, k: int | None = None) -> SearchResult:
         k = k or self.settings.k
