@@ -67,7 +67,7 @@ class HybridRetriever:
         stored = stored_chunks(store)
         self.passages = [passage_from_stored(cid, meta) for cid, meta in sorted(stored.items())]
         self._row = {p.chunk_id: i for i, p in enumerate(self.passages)}
-        self._keywords = KeywordIndex([tokens(search_text(p)) for p in self.passages])
+        self._keywords = KeywordIndex(tokens(search_text(p)) for p in self.passages)
         self._paragraphs = ParagraphIndex(self.passages)
         self.periods = {p.period for p in self.passages if p.period}
         self._period_code = {period: n for n, period in enumerate(sorted(self.periods), start=1)}
