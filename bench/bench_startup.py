@@ -7,7 +7,7 @@ the time goes.
 - steps: the same start-up done step by step in a fresh process, each step timed, and the slowest
   imports (python -X importtime).
 
-    .venv/bin/python bench/bench_startup.py [--runs 3] [--skip-first-run]
+    .venv/bin/python bench/bench_startup.py [--runs 3] [--skip-first-run] [--baseline COMMIT]
 
 Prints the figures and writes bench/results/startup.json. Target: ready < 20 s after the first run.
 """
@@ -21,10 +21,11 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
-from common import RESULTS, ROOT, VENV_BIN, bench_env, serving, table, write_result
+from common import RESULTS, ROOT, VENV_BIN, baseline_code, bench_env, serving, table, write_result
 
 STATE = RESULTS / "startup"
 QUESTION = {"messages": [{"role": "user", "content": "明年要开工多少个新能源项目？"}]}
@@ -68,8 +69,8 @@ print("STEPS " + json.dumps(steps))
 """
 
 
-def serve_once(env: dict[str, str], timeout: float = 900) -> dict[str, float]:
-    with serving(env=env, timeout=timeout) as served:
+def serve_once(env: dict[str, str], timeout: float = 900, code: Path | None = None) -> dict[str, float]:
+    with serving(env=env, timeout=timeout, code=code) as served:
         started = time.perf_counter()
         response = httpx.post(f"{served.url}/api/chat", json=QUESTION, timeout=120)
         response.raise_for_status()
@@ -112,6 +113,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="restarts with model and index on disk")
     parser.add_argument("--skip-first-run", action="store_true", help="skip the empty-folder run (~1 min)")
+    parser.add_argument("--baseline", metavar="COMMIT", help="also time restarts of this commit's code")
     args = parser.parse_args()
 
     out: dict[str, Any] = {}
@@ -122,11 +124,17 @@ def main() -> None:
     runs = [serve_once(env) for _ in range(args.runs)]
     out["restarts"] = runs
     out["restart_median"] = {k: round(statistics.median(r[k] for r in runs), 2) for k in runs[0]}
+    if args.baseline:  # the same restarts with an older commit's code (its first start builds its index)
+        code = baseline_code(args.baseline)
+        serve_once(env, code=code)
+        out["baseline"] = {"commit": args.baseline, "restarts": [serve_once(env, code=code) for _ in range(args.runs)]}
     out["steps_s"] = steps()
     out["slowest_imports"] = slowest_imports()
 
     starts = [{"start": "first run", **out["first_run"]}] if "first_run" in out else []
     starts += [{"start": f"restart {n}", **r, "note": "model and index on disk"} for n, r in enumerate(runs, 1)]
+    for n, r in enumerate(out.get("baseline", {}).get("restarts", []), 1):
+        starts.append({"start": f"{args.baseline} restart {n}", **r, "note": "the older code, same machine"})
     print(table(starts, ["start", "ready_s", "first_answer_s", "note"]))
     print(f"\nmedian restart: ready {out['restart_median']['ready_s']} s (target < 20 s), "
           f"first answer {out['restart_median']['first_answer_s']} s\n")

@@ -8,8 +8,9 @@ finished BM25 term weight, so a query costs only the postings of its own words.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -17,25 +18,29 @@ import numpy as np
 class KeywordIndex:
     """Same scores as ``rank_bm25.BM25Okapi(corpus).get_scores(query)`` (k1 1.5, b 0.75, epsilon 0.25)."""
 
-    def __init__(self, corpus: Sequence[Sequence[str]], k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25):
-        self.size = len(corpus)
-        counts = [Counter(doc) for doc in corpus]
-        lengths = np.array([len(doc) for doc in corpus], dtype=np.float64)
+    def __init__(self, corpus: Iterable[Sequence[str]], k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25):
+        """``corpus`` is read once, a document at a time: 100k token lists need never exist together."""
+        rows: dict[str, array[int]] = {}
+        freqs: dict[str, array[int]] = {}
+        doc_lengths = array("l")
+        for row, doc in enumerate(corpus):
+            doc_lengths.append(len(doc))
+            for term, tf in Counter(doc).items():
+                if term not in rows:
+                    rows[term], freqs[term] = array("l"), array("l")
+                rows[term].append(row)
+                freqs[term].append(tf)
+        self.size = len(doc_lengths)
+        lengths = np.asarray(doc_lengths, dtype=np.float64)
         avgdl = float(lengths.mean()) if self.size and lengths.sum() else 1.0
         norm = k1 * (1 - b + b * lengths / avgdl)  # per document: the length part of the denominator
-        rows: dict[str, list[int]] = {}
-        freqs: dict[str, list[int]] = {}
-        for row, doc in enumerate(counts):
-            for term, tf in doc.items():
-                rows.setdefault(term, []).append(row)
-                freqs.setdefault(term, []).append(tf)
         self._idf = _okapi_idf({term: len(r) for term, r in rows.items()}, self.size, epsilon)
         # a word no chunk uses is as rare as it gets (for coverage weights; it scores nothing)
         self.unseen_idf = max(self._idf.values(), default=0.0)
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for term, term_rows in rows.items():
-            at = np.asarray(term_rows, dtype=np.int64)
-            freq = np.asarray(freqs[term], dtype=np.float64)
+            at = np.array(term_rows, dtype=np.int64)
+            freq = np.array(freqs[term], dtype=np.float64)
             weight = self._idf[term] * (freq * (k1 + 1) / (freq + norm[at]))
             self._postings[term] = (at, weight)
 

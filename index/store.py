@@ -497,12 +497,16 @@ def _ids_by_doc(chunks: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
 
 
 def stored_chunks(store: Any) -> dict[str, dict[str, Any]]:
-    """Every chunk in a LangChain Chroma: id → {text, metadata}."""
-    data = store.get(include=["documents", "metadatas"])
-    return {
-        cid: {"text": text, **(meta or {})}
-        for cid, text, meta in zip(data["ids"], data["documents"], data["metadatas"], strict=True)
-    }
+    """Every chunk in the collection: id → {text, metadata}."""
+    # By batches of ids: one read of every document fails past ~30k chunks (SQLite's variable limit).
+    ids = store._collection.get(include=[])["ids"]
+    step = store._client.get_max_batch_size()
+    chunks: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), step):
+        data = store._collection.get(ids=ids[start : start + step], include=["documents", "metadatas"])
+        for cid, text, meta in zip(data["ids"], data["documents"], data["metadatas"], strict=True):
+            chunks[cid] = {"text": text, **(meta or {})}
+    return chunks
 
 
 def _batches(items: list[Any], size: int) -> Iterable[list[Any]]:

@@ -1,4 +1,4 @@
-"""A corpus larger than chromadb's batch limit is written batch by batch (here with a limit of 7)."""
+"""A corpus larger than chromadb's batch limit is written and read batch by batch (here with a limit of 7)."""
 
 from __future__ import annotations
 
