@@ -201,24 +201,27 @@ class ChatPage:
         """Each report's own year, read from the live library (a new report may come in at any time)."""
         return {d.doc_id: d.year or self.year for d in self.assistant.library()}
 
-    def view(self, turns: list[Turn], box: str = "", notice: str = "") -> View:
-        return box, chat_messages(turns), sources_markup(turns, self.year, self.years), notice, turns
+    def view(self, turns: list[Turn], box: str = "", notice: str = "", years: dict[str, int] | None = None) -> View:
+        """``years``: the reports' years when the caller has them (read once per answer, not per piece)."""
+        years = self.years if years is None else years
+        return box, chat_messages(turns), sources_markup(turns, self.year, years), notice, turns
 
     def ask(self, question: str, turns: list[Turn], doc: str = "") -> Iterator[View]:
         turn = Turn(question=question.strip())
-        yield self.view([*turns, turn])
+        years = self.years
+        yield self.view([*turns, turn], years=years)
         try:
             messages = [*conversation(turns), Message("user", question)]
             for event in self.assistant.stream(messages, doc or None):
                 turn = turn.finish(event) if isinstance(event, Answer) else turn.grow(event.text)
-                yield self.view([*turns, turn], notice=notice_markup(turn))
+                yield self.view([*turns, turn], notice=notice_markup(turn), years=years)
         except AssistantError as exc:
             log.warning("question failed: %s: %s", type(exc).__name__, exc)
-            yield self.view(turns, question, notice_markup(error=exc.user_message))
+            yield self.view(turns, question, notice_markup(error=exc.user_message), years)
             return
         except Exception:
             log.exception("unexpected failure answering a question")
-            yield self.view(turns, question, notice_markup(error=AssistantError.user_message))
+            yield self.view(turns, question, notice_markup(error=AssistantError.user_message), years)
             return
         if turn.refused:
             best_effort(self.store.log_unanswered, mask_personal_data(turn.question), turn.reason or "refused")

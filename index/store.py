@@ -230,16 +230,18 @@ class Library:
         raise AssertionError("unreachable")
 
     def _read(self, generation: str) -> Snapshot:
-        docs_name, chunks_name = self._names(generation)
-        docs = self.client.get_collection(docs_name, embedding_function=None)
+        documents = self._documents(generation)
+        vectors = self._langchain(self._names(generation)[1])
+        chunks = self._call("read the chunks", lambda: stored_chunks(vectors))
+        return Snapshot(generation, documents, chunks, vectors)
+
+    def _documents(self, generation: str) -> dict[str, StoredDocument]:
+        docs = self.client.get_collection(self._names(generation)[0], embedding_function=None)
         records = self._call("read the documents", lambda: docs.get(include=["documents", "metadatas"]))
-        documents = {
+        return {
             did: StoredDocument.from_record(did, text or "", dict(meta or {}))
             for did, text, meta in zip(records["ids"], records["documents"], records["metadatas"], strict=True)
         }
-        vectors = self._langchain(chunks_name)
-        chunks = self._call("read the chunks", lambda: stored_chunks(vectors))
-        return Snapshot(generation, documents, chunks, vectors)
 
     def _langchain(self, name: str) -> Any:
         from langchain_chroma import Chroma
@@ -253,7 +255,7 @@ class Library:
         generation = self.generation()
         if not generation:
             return []
-        return sorted(self._read(generation).documents.values(), key=lambda d: d.doc_id)
+        return sorted(self._documents(generation).values(), key=lambda d: d.doc_id)  # no chunks needed
 
     # -- writing ---------------------------------------------------------------------------------
 

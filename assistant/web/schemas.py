@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,6 +13,17 @@ from assistant.web.error_codes import ErrorCode
 # config and are checked by the core, which answers with a Chinese message.
 _MAX_CONTENT = 20_000
 _MAX_MESSAGES = 400
+
+
+# Ask one report of the library only; the same field on every endpoint that answers or searches.
+DocScope = Annotated[
+    str | None,
+    Field(
+        max_length=200,
+        pattern=r"^[^\x00-\x1f]+$",
+        description="Ask one report only: an `id` from /api/documents. Default: the whole library.",
+    ),
+]
 
 
 class Body(BaseModel):
@@ -32,12 +43,7 @@ class ChatRequest(Body):
         min_length=1, max_length=_MAX_MESSAGES, description="The conversation; the last one is the question."
     )
     stream: bool = Field(False, description="true: answer as Server-Sent Events (delta, citations, done).")
-    doc: str | None = Field(
-        None,
-        max_length=200,
-        pattern=r"^[^\x00-\x1f]+$",
-        description="Ask one report only: an `id` from /api/documents. Default: the whole library.",
-    )
+    doc: DocScope = None
 
 
 class CitationOut(BaseModel):
@@ -75,12 +81,7 @@ class ChatResponse(BaseModel):
 class SearchRequest(Body):
     query: str = Field(max_length=_MAX_CONTENT)
     k: int | None = Field(None, ge=1, le=50, description="How many passages; default from config.")
-    doc: str | None = Field(
-        None,
-        max_length=200,
-        pattern=r"^[^\x00-\x1f]+$",
-        description="Ask one report only: an `id` from /api/documents. Default: the whole library.",
-    )
+    doc: DocScope = None
 
 
 class SearchHit(BaseModel):
