@@ -16,13 +16,13 @@ from urllib.parse import quote
 
 import gradio as gr
 
-from assistant.errors import AssistantError
 from assistant.feedback import FeedbackStore
 from assistant.privacy import mask_personal_data
-from assistant.settings import Settings
-from assistant.types import Answer, Citation, Message
 from assistant.web.answering import AssistantLike
 from assistant.web.suggestions import suggest_questions
+from core.errors import AssistantError
+from core.settings import Settings
+from core.types import Answer, Citation, Message
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """Grounded Chinese Q&A over a government report: retrieve, answer, cite."""
 
-from assistant.types import Answer, Citation, Passage
+from core.types import Answer, Citation, Passage
 
 __all__ = ["Answer", "Citation", "Passage"]

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from assistant.chain import Delta
-from assistant.types import Answer, Message, Passage
+from core.types import Answer, Message, Passage
 from index.lru import LRUCache
 
 Key = tuple[str, str, tuple[tuple[str, str], ...]]

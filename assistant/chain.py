@@ -14,13 +14,13 @@ from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
 from assistant.answer_types import AnswerType, expected_type
 from assistant.citations import curate
-from assistant.errors import ProviderUnavailable
 from assistant.extractive import Candidate, ExtractiveAnswerer, wants_several
 from assistant.followup import standalone_question
 from assistant.guard import clean_conversation, is_injection, is_other_task
 from assistant.llm import LLMAnswerer
-from assistant.settings import Settings
-from assistant.types import Answer, Message, Passage
+from core.errors import ProviderUnavailable
+from core.settings import Settings
+from core.types import Answer, Message, Passage
 from index.retrieval import HybridRetriever, SearchResult
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.types import Answer, Citation, Passage
+from core.types import Answer, Citation, Passage
 
 # The models we talk to write [n]; some write 【n】. Both mean passage n.
 MARKER = re.compile(r"\s?(?:\[(\d{1,3})\]|【(\d{1,3})】)")

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.errors import AssistantError
+from core.errors import AssistantError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -24,7 +24,7 @@ def _progress(message: str) -> None:
 
 
 def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from assistant.settings import load_settings
+    from core.settings import load_settings
 
     return load_settings(args.config)
 
@@ -104,7 +104,7 @@ def _print_answer(answer, as_json: bool) -> None:  # type: ignore[no-untyped-def
 def cmd_ask(args: argparse.Namespace) -> int:
     """Each question is a turn of one conversation; every answer is printed."""
     from assistant.guard import clean_question
-    from assistant.types import Message
+    from core.types import Message
 
     settings = _settings(args)
     for question in args.questions:  # fail fast, before the model loads
@@ -122,7 +122,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from assistant.types import Message
+    from core.types import Message
 
     assistant = _assistant(args)
     print("请输入关于报告的问题（空行或 Ctrl-D 退出）：")

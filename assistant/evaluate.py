@@ -10,8 +10,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from assistant.errors import AssistantError
-from assistant.types import Answer, Message, Passage
+from core.errors import AssistantError
+from core.types import Answer, Message, Passage
 
 
 class Answering(Protocol):

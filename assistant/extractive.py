@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.types import Passage
+from core.types import Passage
 from index.chunking import section_leaf, split_sentences
 from index.embeddings import TextEmbedder
 from index.lru import LRUCache

@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from assistant.errors import ConfigError, StoreUnavailable
-from assistant.settings import Settings
+from core.errors import ConfigError, StoreUnavailable
+from core.settings import Settings
 
 Rating = Literal["up", "down"]
 FILENAME = "feedback.sqlite3"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.types import Message
+from core.types import Message
 from index.text import named_years, tokens, year_words
 
 # "那旅游收入呢？", "长岭那边呢？", "它的目标是什么？": elliptical questions lean on the previous one.

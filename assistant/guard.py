@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from assistant.errors import EmptyQuestion, QuestionNotText, QuestionTooLong, TooManyTurns
-from assistant.settings import LimitSettings
-from assistant.types import Message
+from core.errors import EmptyQuestion, QuestionNotText, QuestionTooLong, TooManyTurns
+from core.settings import LimitSettings
+from core.types import Message
 
 # Attempts to override the assistant's instructions, reveal them, or switch its role. These are
 # the generic shapes of prompt injection, in Chinese and English, not phrasings of any test set.

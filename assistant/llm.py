@@ -7,11 +7,11 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from assistant.errors import ProviderUnavailable
 from assistant.prompt_leak import LeakGuard, PromptLeak
 from assistant.prompts import load_prompt
-from assistant.settings import OpenAISettings
-from assistant.types import Message, Passage
+from core.errors import ProviderUnavailable
+from core.settings import OpenAISettings
+from core.types import Message, Passage
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 from pathlib import Path
 
-from assistant.errors import ConfigError
+from core.errors import ConfigError
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 

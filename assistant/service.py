@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.chain import REFUSAL, AnswerChain, Delta
-from assistant.errors import IndexNotBuilt
 from assistant.extractive import ExtractiveAnswerer
 from assistant.guard import clean_question
 from assistant.llm import LLMAnswerer, make_chat_model
-from assistant.settings import Settings
-from assistant.types import Answer, Message, Passage
+from core.errors import IndexNotBuilt
+from core.settings import Settings
+from core.types import Answer, Message, Passage
 from index.embeddings import TextEmbedder, make_embedder
 from index.library import sync_corpus
 from index.loader import Document, document_from_stored

@@ -84,7 +84,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="passes over the questions per row")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from assistant.settings import load_settings
+    from core.settings import load_settings
 
     questions = question_pool()
     embedders = runtimes(load_settings())

@@ -65,8 +65,8 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
     from vectors import BenchEmbedder, VectorCache
 
     from assistant.service import Assistant
-    from assistant.settings import load_settings
-    from assistant.types import Message
+    from core.settings import load_settings
+    from core.types import Message
     from index.embeddings import make_embedder
     from index.library import sync_corpus
     from index.store import Library

@@ -38,7 +38,7 @@ def lap(name):
     global last
     now = time.perf_counter(); steps[name] = round(now - last, 3); last = now
 import assistant.cli
-from assistant.settings import load_settings
+from core.settings import load_settings
 settings = load_settings()
 lap("import CLI, load settings")
 from index.embeddings import make_embedder
@@ -59,7 +59,7 @@ lap("import gradio and ui.py")
 from assistant.web.api import mount_ui
 mount_ui(app, settings, assistant)
 lap("build and mount the Gradio page")
-from assistant.types import Message
+from core.types import Message
 assistant.answer([Message("user", "明年要开工多少个新能源项目？")])
 lap("first answer (in process)")
 assistant.warm_up()

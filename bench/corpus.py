@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from assistant.settings import ChunkingSettings
+from core.settings import ChunkingSettings
 from index.chunking import chunk_document, split_sentences
 from index.loader import Document, load_documents
 

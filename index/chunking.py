@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from assistant.settings import ChunkingSettings
+from core.settings import ChunkingSettings
 from index.loader import SECTION_SEP, Document, Paragraph
 
 # A sentence ends at 。！？； (or their ASCII forms), together with any closing quotes/brackets.

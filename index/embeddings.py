@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import ModelUnavailable
-from assistant.settings import EmbeddingSettings
+from core.errors import ModelUnavailable
+from core.settings import EmbeddingSettings
 from index.batching import QueryBatcher
 from index.lru import LRUCache
 

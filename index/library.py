@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.settings import Settings
+from core.settings import Settings
 from index.embeddings import TextEmbedder
 from index.loader import load_corpus, load_documents
 from index.store import Incoming, IndexReport, Library, StoredDocument

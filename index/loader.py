@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import CorpusError
-from assistant.settings import CorpusSettings, DocumentOverride
+from core.errors import CorpusError
+from core.settings import CorpusSettings, DocumentOverride
 from index.metadata import covered_year, labelled_date, source_line
 from index.outline import SENTENCE_END, Outline, heading_text, is_heading, numbering_level, period_of
 from index.readers import SUFFIXES, read_report

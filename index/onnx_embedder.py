@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.settings import EmbeddingSettings
+from core.settings import EmbeddingSettings
 from index.embeddings import TextEmbedder
 from index.onnx_export import export_onnx
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from assistant.types import Passage
+from core.types import Passage
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:

@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from assistant.errors import StoreUnavailable, UnknownDocument
-from assistant.settings import RetrievalSettings
-from assistant.types import Passage
+from core.errors import StoreUnavailable, UnknownDocument
+from core.settings import RetrievalSettings
+from core.types import Passage
 from index.chunking import context_text
 from index.embeddings import TextEmbedder
 from index.keyword import KeywordIndex

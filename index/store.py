@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from assistant.errors import AssistantError, IndexNotBuilt, StoreUnavailable, UnknownDocument
-from assistant.settings import ChunkingSettings, StoreSettings
+from core.errors import AssistantError, IndexNotBuilt, StoreUnavailable, UnknownDocument
+from core.settings import ChunkingSettings, StoreSettings
 from index.chunking import Chunk, chunk_document
 from index.embeddings import TextEmbedder
 from index.loader import Document

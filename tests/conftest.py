@@ -21,7 +21,7 @@ os.environ.pop("ASSISTANT_CONFIG", None)  # tests choose their overlays explicit
 
 def load_test_settings(state: Path, *extra: Path, **env: str):  # type: ignore[no-untyped-def]
     """config.yaml + the test profile (+ extra overlays), with state kept under ``state``."""
-    from assistant.settings import load_settings
+    from core.settings import load_settings
 
     os.environ["ASSISTANT_TEST_STATE"] = str(state)
     for key, value in env.items():

@@ -5,9 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
-from assistant.errors import ConfigError
 from assistant.feedback import FeedbackStore
-from assistant.settings import Settings
 from assistant.web.answering import Answering, AssistantLike
 from assistant.web.body_guard import BodyGuard
 from assistant.web.chat import chat_router
@@ -21,6 +19,8 @@ from assistant.web.request_log import RequestLog
 from assistant.web.schemas import Health
 from assistant.web.static import static_router
 from assistant.web.suggestions import suggest_questions
+from core.errors import ConfigError
+from core.settings import Settings
 
 DESCRIPTION = """Ask, in Chinese, what the report says. Answers cite the passages they come from;
 `citations[].paragraph` links to `/report#p{paragraph}`, `start`/`end` index into `/report.txt`.

@@ -9,9 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from assistant.errors import AssistantError
 from assistant.feedback import FeedbackStore
-from assistant.types import Answer
 from assistant.web import sse
 from assistant.web.answering import Answering, Event
 from assistant.web.error_codes import ErrorCode
@@ -31,6 +29,8 @@ from assistant.web.schemas import (
     SearchResponse,
     Suggestions,
 )
+from core.errors import AssistantError
+from core.types import Answer
 
 log = logging.getLogger(__name__)
 

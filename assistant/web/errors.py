@@ -10,9 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from assistant.errors import AssistantError
 from assistant.web.error_codes import ErrorCode
 from assistant.web.validation import BAD_REQUEST, describe
+from core.errors import AssistantError
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import ConfigError
-from assistant.settings import Settings, load_settings
+from core.errors import ConfigError
+from core.settings import Settings, load_settings
 
 CONFIG_FILE_ENV = "ASSISTANT_CONFIG_FILE"
 NO_UI_ENV = "ASSISTANT_SERVE_NO_UI"  # serve --no-ui, passed on to the workers

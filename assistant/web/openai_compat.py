@@ -16,8 +16,6 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.errors import AssistantError
-from assistant.types import Answer, Message, Role
 from assistant.web import sse
 from assistant.web.answering import Answering, Event
 from assistant.web.error_codes import ErrorCode
@@ -25,6 +23,8 @@ from assistant.web.errors import INTERNAL_ERROR
 from assistant.web.ratelimit import Limiter
 from assistant.web.request_log import note
 from assistant.web.schemas import ERRORS, CitationOut
+from core.errors import AssistantError
+from core.types import Answer, Message, Role
 
 log = logging.getLogger(__name__)
 MODEL = "report-assistant"

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.privacy import mask_personal_data
-from assistant.settings import LoggingSettings
+from core.settings import LoggingSettings
 
 log = logging.getLogger("assistant.requests")
 REQUEST_ID = "X-Request-ID"

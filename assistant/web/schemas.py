@@ -6,8 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.types import Answer, Citation, Message, Passage
 from assistant.web.error_codes import ErrorCode
+from core.types import Answer, Citation, Message, Passage
 
 # Hard caps against oversized bodies only; the real limits (question length, turns) come from
 # config and are checked by the core, which answers with a Chinese message.

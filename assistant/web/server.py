@@ -9,8 +9,8 @@ from typing import Any
 
 import uvicorn
 
-from assistant.settings import Settings
 from assistant.web.answering import AssistantLike
+from core.settings import Settings
 
 # uvicorn configures its own loggers only; this one is sure to reach the operator's console.
 log = logging.getLogger("uvicorn.error")

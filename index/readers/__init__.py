@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.errors import CorpusError
+from core.errors import CorpusError
 from index.readers.base import ReportText
 from index.readers.pdf import read_pdf
 from index.readers.plain import read_plain

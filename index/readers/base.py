@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.errors import CorpusError
+from core.errors import CorpusError
 
 HEADING_LEVELS = 4  # the parser nests "#" to "####"; deeper headings join the fourth level
 

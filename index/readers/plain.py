@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.errors import CorpusError
+from core.errors import CorpusError
 from index.readers.base import ReportText, unreadable
 
 _CONTROL_SHARE_MAX = 0.01  # a stray form feed is text; a share of control bytes means binary

@@ -6,7 +6,7 @@ from typing import Any
 
 from assistant.answer_cache import CachedAssistant, conversation_key
 from assistant.chain import Delta
-from assistant.types import Answer, Message
+from core.types import Answer, Message
 
 GDP = "2023年前三季度松原市GDP增长了多少？"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer_types import TYPES, expected_type
-from assistant.types import Message
+from core.types import Message
 
 
 @pytest.mark.parametrize(

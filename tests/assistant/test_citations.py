@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.citations import cited_numbers, curate
-from assistant.types import Answer, Citation, Passage
+from core.types import Answer, Citation, Passage
 
 
 def _passage(n: int) -> Passage:

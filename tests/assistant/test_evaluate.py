@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import AssistantError
 from assistant.evaluate import ItemResult, Report, evaluate, format_table, load_questions, to_json
-from assistant.types import Answer, Message, Passage
+from core.errors import AssistantError
+from core.types import Answer, Message, Passage
 
 METRICS = {
     "questions", "hit@1", "hit@3", "hit@5", "mrr", "answer_accuracy", "refusal_accuracy",

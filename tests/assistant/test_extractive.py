@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from assistant.extractive import ExtractiveAnswerer
-from assistant.settings import Settings
-from assistant.types import Answer, Passage
+from core.settings import Settings
+from core.types import Answer, Passage
 from index.embeddings import HashEmbedder
 from index.text import numbers
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.followup import carry_over, is_elliptical, standalone_question
-from assistant.types import Message
+from core.types import Message
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_a_subject_carries_through_several_turns() -> None:
 
 def test_a_follow_up_naming_another_year_does_not_inherit_the_old_one() -> None:
     from assistant.followup import standalone_question
-    from assistant.types import Message
+    from core.types import Message
     from index.text import named_years
 
     history = [Message("user", "今年新增规上工业企业多少户？"), Message("assistant", "……")]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import InvalidQuestion
 from assistant.guard import clean_conversation, clean_question, is_injection
-from assistant.settings import LimitSettings
-from assistant.types import Message
+from core.errors import InvalidQuestion
+from core.settings import LimitSettings
+from core.types import Message
 
 LIMITS = LimitSettings(max_question_chars=20, max_turns=3)
 DEVSET = Path(__file__).resolve().parents[1] / "data" / "devset.jsonl"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.evaluate import Scoped, evaluate
-from assistant.settings import Settings
+from core.settings import Settings
 
 pytestmark = pytest.mark.slow
 

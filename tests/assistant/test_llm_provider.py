@@ -18,8 +18,8 @@ from assistant.chain import FALLBACK_NOTICE, REFUSAL, Delta
 from assistant.llm import format_passage
 from assistant.prompts import load_prompt
 from assistant.service import Assistant
-from assistant.settings import Settings, load_settings
-from assistant.types import Answer, Message
+from core.settings import Settings, load_settings
+from core.types import Answer, Message
 
 TESTS = Path(__file__).resolve().parents[1]
 GDP = "2023年前三季度松原市GDP增长了多少？"

@@ -17,8 +17,8 @@ from assistant.llm import LLMAnswerer, make_chat_model
 from assistant.prompt_leak import SPAN, LeakGuard, PromptLeak
 from assistant.prompts import load_prompt
 from assistant.service import Assistant
-from assistant.settings import OpenAISettings, load_settings
-from assistant.types import Answer, Message, Passage
+from core.settings import OpenAISettings, load_settings
+from core.types import Answer, Message, Passage
 
 TESTS = Path(__file__).resolve().parents[1]
 REPORT = TESTS.parent / "data" / "songyuan-2023-plenary-report.txt"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from assistant.chain import REFUSAL
-from assistant.errors import ConfigError
 from assistant.llm import LLMAnswerer
 from assistant.prompts import PLACEHOLDERS, PROMPTS_DIR, load_prompt, placeholders
+from core.errors import ConfigError
 
 FILLS = {
     "system": {"refusal": REFUSAL},

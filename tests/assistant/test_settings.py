@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from assistant.errors import ConfigError
-from assistant.settings import DEFAULT_CONFIG, Settings, load_settings
+from core.errors import ConfigError
+from core.settings import DEFAULT_CONFIG, Settings, load_settings
 
 MINIMAL = """\
 corpus:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import ChunkingSettings
+from core.settings import ChunkingSettings
 from index.chunking import Chunk, chunk_document, lead_sentence, split_sentences
 from index.loader import Document, load_documents, parse_document
 

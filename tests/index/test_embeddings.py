@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.errors import ModelUnavailable
-from assistant.settings import Settings
+from core.errors import ModelUnavailable
+from core.settings import Settings
 from index.embeddings import SentenceTransformerEmbedder, make_embedder, torch_threads
 from index.onnx_embedder import OnnxEmbedder
 

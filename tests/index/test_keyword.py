@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from assistant.settings import ChunkingSettings
+from core.settings import ChunkingSettings
 from index.chunking import chunk_document
 from index.keyword import KeywordIndex
 from index.loader import load_documents

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import AssistantError, CorpusError
-from assistant.settings import CorpusSettings, DocumentOverride
+from core.errors import AssistantError, CorpusError
+from core.settings import CorpusSettings, DocumentOverride
 from index.loader import SECTION_SEP, Document, load_corpus, load_document, load_documents, parse_document, report_files
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.settings import Settings
+from core.settings import Settings
 from index.chunking import chunk_document, split_sentences
 from index.embeddings import SentenceTransformerEmbedder, make_embedder
 from index.loader import load_documents

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.types import Passage
+from core.types import Passage
 from index.ranking import ParagraphIndex, top_k
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import CorpusError
+from core.errors import CorpusError
 from index.loader import SECTION_SEP, Document, load_document
 from index.readers import SUFFIXES, read_report
 from index.readers.pdf import paragraphs

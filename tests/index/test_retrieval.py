@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import Settings
-from assistant.types import Passage
+from core.settings import Settings
+from core.types import Passage
 from index.chunking import chunk_document
 from index.loader import load_documents
 from index.retrieval import HybridRetriever, search_text

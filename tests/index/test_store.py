@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.errors import AssistantError, CorpusError, IndexNotBuilt
-from assistant.settings import Settings
+from core.errors import AssistantError, CorpusError, IndexNotBuilt
+from core.settings import Settings
 from index.chunking import Chunk, chunk_document
 from index.embeddings import HashEmbedder, TextEmbedder, make_embedder
 from index.library import add_files, list_documents, rebuild, remove_documents, sync_corpus

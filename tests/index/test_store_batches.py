@@ -9,7 +9,7 @@ import chromadb.api.client
 import numpy as np
 import pytest
 
-from assistant.settings import Settings
+from core.settings import Settings
 from index.chunking import chunk_document
 from index.embeddings import HashEmbedder
 from index.library import sync_corpus

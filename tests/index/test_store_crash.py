@@ -39,7 +39,7 @@ def _big_report(path: Path) -> Path:
 def test_a_killed_indexer_leaves_the_previous_index_live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env = _env(tmp_path)
     subprocess.run([str(CLI), "index"], env=env, check=True, capture_output=True, timeout=120)
-    from assistant.settings import load_settings
+    from core.settings import load_settings
 
     monkeypatch.setenv("ASSISTANT_TEST_STATE", str(tmp_path / "state"))  # what the indexer's config says
     settings = load_settings(overlays=[TESTS / "settings-test.yaml", TESTS / "settings-hash.yaml"])

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from chroma_support import ChromaServer, free_port, over_http
 
-from assistant.errors import AssistantError, StoreUnavailable
-from assistant.settings import Settings
+from core.errors import AssistantError, StoreUnavailable
+from core.settings import Settings
 from index.embeddings import make_embedder
 from index.library import add_files, remove_documents, sync_corpus
 

@@ -16,10 +16,10 @@ import pytest
 from web_support import ask, parse_sse, running
 
 from assistant.chain import Delta
-from assistant.errors import ProviderUnavailable
-from assistant.types import Message
 from assistant.web import static
 from assistant.web.server import make_server
+from core.errors import ProviderUnavailable
+from core.types import Message
 
 PORTAL = "https://portal.example.gov.cn"
 INTERNAL = "抱歉，系统出现问题，请稍后再试。"

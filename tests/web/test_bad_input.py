@@ -16,7 +16,7 @@ import pytest
 from web_support import ask, healthy
 
 from assistant.chain import Delta
-from assistant.types import Message
+from core.types import Message
 
 CHAT, SEARCH, FEEDBACK, OPENAI = "/api/chat", "/api/search", "/api/feedback", "/v1/chat/completions"
 JSON = {"content-type": "application/json"}

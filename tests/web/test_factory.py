@@ -10,8 +10,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from assistant.cli import main
-from assistant.errors import ConfigError
 from assistant.web import factory
+from core.errors import ConfigError
 from index.embeddings import LazyEmbedder
 
 TESTS = Path(__file__).resolve().parents[1]

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from assistant.errors import ConfigError, StoreUnavailable
 from assistant.feedback import FILENAME, FeedbackStore, sqlite_url
-from assistant.settings import Settings
+from core.errors import ConfigError, StoreUnavailable
+from core.settings import Settings
 
 # The schema the stores wrote before SQLAlchemy: their files must keep working.
 LEGACY_SCHEMA = """

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from web_support import ask, hash_settings_in, healthy, parse_sse, serving, with_sections
 
 from assistant.feedback import FeedbackStore, feedback_table
-from assistant.settings import Settings
+from core.settings import Settings
 
 pytestmark = pytest.mark.load
 

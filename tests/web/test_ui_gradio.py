@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from web_support import serving
 
-from assistant.types import Citation
+from core.types import Citation
 from ui import PENDING, Turn, answer_markup, chat_messages, notice_markup, sources_markup
 
 GDP = "2023年前三季度松原市GDP增长了多少？"

@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 
-from assistant.settings import Settings, load_settings
 from assistant.web.server import Server, make_server
+from core.settings import Settings, load_settings
 
 TESTS = Path(__file__).resolve().parents[1]
 

@@ -1,0 +1,39 @@
+"""The layers point one way: core (settings, errors, types) imports nothing of ours, and index/
+imports only core. A module that imports against the direction fails here, named."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+OURS = {"core", "index", "assistant", "ui"}
+ALLOWED = {"core": {"core"}, "index": {"core", "index"}}
+
+
+def imported_packages(path: Path) -> set[str]:
+    """Top-level names of our packages that a module imports, at any depth of its code."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found & OURS
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_layer_imports_only_what_is_below_it(layer: str) -> None:
+    wrong = {
+        str(path.relative_to(ROOT)): sorted(imported_packages(path) - ALLOWED[layer])
+        for path in sorted((ROOT / layer).rglob("*.py"))
+    }
+    assert {module: names for module, names in wrong.items() if names} == {}
+
+
+def test_the_check_sees_an_import_against_the_direction(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    from assistant.chain import AnswerChain\n", encoding="utf-8")
+    assert imported_packages(module) == {"assistant"}
