@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant import errors
 from assistant.web import errors as web_errors
 from assistant.web.api import create_app
 from assistant.web.error_codes import MEANINGS, ErrorCode
+from core import errors
 
 
 def _subclasses(cls: type) -> list[type]:
