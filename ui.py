@@ -16,9 +16,7 @@ from urllib.parse import quote
 
 import gradio as gr
 
-from assistant.feedback import FeedbackStore
-from assistant.privacy import mask_personal_data
-from assistant.web.answering import AssistantLike
+from assistant.service import Assistant
 from assistant.web.suggestions import suggest_questions
 from core.errors import AssistantError
 from core.settings import Settings
@@ -191,10 +189,9 @@ def best_effort(record: Callable[..., object], *args: str) -> None:
 class ChatPage:
     """The page's handlers, bound to one assistant; Gradio keeps each visitor's turns in a gr.State."""
 
-    def __init__(self, settings: Settings, assistant: AssistantLike) -> None:
+    def __init__(self, settings: Settings, assistant: Assistant) -> None:
         self.assistant = assistant
         self.year = settings.corpus.report_year
-        self.store = FeedbackStore.from_settings(settings)
 
     @property
     def years(self) -> dict[str, int]:
@@ -223,8 +220,6 @@ class ChatPage:
             log.exception("unexpected failure answering a question")
             yield self.view(turns, question, notice_markup(error=AssistantError.user_message), years)
             return
-        if turn.refused:
-            best_effort(self.store.log_unanswered, mask_personal_data(turn.question), turn.reason or "refused")
 
     def clear(self) -> View:
         return self.view([])
@@ -235,13 +230,13 @@ class ChatPage:
         if data.liked in (None, "") or not 0 <= index // 2 < len(turns):
             return  # taking a rating back stores nothing
         rating = "up" if data.liked in (True, "Like") else "down"
-        best_effort(self.store.add_feedback, turns[index // 2].message_id, rating)
+        best_effort(self.assistant.feedback.add_feedback, turns[index // 2].message_id, rating)
 
 
 # -- the page ---------------------------------------------------------------------------------
 
 
-def build_ui(settings: Settings, assistant: AssistantLike) -> gr.Blocks:
+def build_ui(settings: Settings, assistant: Assistant) -> gr.Blocks:
     documents = assistant.documents()
     library = assistant.library()
     several = len(library) > 1

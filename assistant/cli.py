@@ -32,7 +32,10 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def _assistant(args: argparse.Namespace, build: bool = True, settings=None):  # type: ignore[no-untyped-def]
     from assistant.service import Assistant
 
-    return Assistant.from_settings(settings or _settings(args), build=build, progress=_progress)
+    # The command line is the operators' tool: its refusals are not citizens' unanswered questions.
+    return Assistant.from_settings(
+        settings or _settings(args), build=build, progress=_progress, record_unanswered=False
+    )
 
 
 def _library_call(args: argparse.Namespace, action: Callable[..., object]) -> object:
@@ -144,10 +147,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.evaluate import Scoped, evaluate, format_table, to_json
+    from assistant.evaluate import evaluate, format_table, to_json
 
-    assistant = _assistant(args)
-    report = evaluate(Path(args.file), Scoped(assistant, args.doc) if args.doc else assistant)
+    report = evaluate(Path(args.file), _assistant(args), args.doc)
     print(format_table(report))
     if args.json:
         Path(args.json).write_text(to_json(report), encoding="utf-8")

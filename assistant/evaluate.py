@@ -15,8 +15,10 @@ from core.types import Answer, Message, Passage
 
 
 class Answering(Protocol):
-    def answer(self, messages: list[Message]) -> Answer: ...
-    def retrieve(self, messages: list[Message]) -> list[Passage]: ...
+    """What evaluation needs of ``assistant.service.Assistant``."""
+
+    def answer(self, messages: list[Message], doc: str | None = None) -> Answer: ...
+    def retrieve(self, messages: list[Message], doc: str | None = None) -> list[Passage]: ...
 
 
 NO_EVIDENCE = -1
@@ -89,27 +91,28 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
     return items
 
 
-def _conversation(item: dict[str, Any], assistant: Answering) -> tuple[Answer, list[Message]]:
+def _conversation(item: dict[str, Any], assistant: Answering, doc: str | None) -> tuple[Answer, list[Message]]:
     """Answer each turn in order (the assistant sees its own earlier answers); return the last."""
     turns = item.get("turns") or [item["question"]]
     messages: list[Message] = []
     answer = Answer(text="")
     for turn in turns:
         messages.append(Message("user", turn))
-        answer = assistant.answer(messages)
+        answer = assistant.answer(messages, doc)
         messages.append(Message("assistant", answer.text))
     return answer, messages[:-1]
 
 
-def evaluate_item(item: dict[str, Any], assistant: Answering) -> ItemResult:
+def evaluate_item(item: dict[str, Any], assistant: Answering, doc: str | None = None) -> ItemResult:
+    """``doc``: ask every question of that report only."""
     started = time.perf_counter()
-    answer, asked = _conversation(item, assistant)
+    answer, asked = _conversation(item, assistant, doc)
     seconds = time.perf_counter() - started
     rank: int | None = NO_EVIDENCE
     if item.get("evidence"):
         evidence = _squash(item["evidence"])
         # "doc": the evidence must come from that report (in a library, another may say the same)
-        retrieved = [p for p in assistant.retrieve(asked)][:5]
+        retrieved = assistant.retrieve(asked, doc)[:5]
         rank = next(
             (
                 n
@@ -130,21 +133,8 @@ def evaluate_item(item: dict[str, Any], assistant: Answering) -> ItemResult:
     return ItemResult(item["id"], item.get("kind", ""), rank, answer_ok, refusal_ok, seconds, answer.text)
 
 
-class Scoped:
-    """An assistant whose every question is asked of one report of the library."""
-
-    def __init__(self, assistant: Any, doc: str) -> None:
-        self.assistant, self.doc = assistant, doc
-
-    def answer(self, messages: list[Message]) -> Answer:
-        return self.assistant.answer(messages, self.doc)  # type: ignore[no-any-return]
-
-    def retrieve(self, messages: list[Message]) -> list[Passage]:
-        return self.assistant.retrieve(messages, self.doc)  # type: ignore[no-any-return]
-
-
-def evaluate(path: Path, assistant: Answering) -> Report:
-    return Report([evaluate_item(item, assistant) for item in load_questions(path)])
+def evaluate(path: Path, assistant: Answering, doc: str | None = None) -> Report:
+    return Report([evaluate_item(item, assistant, doc) for item in load_questions(path)])
 
 
 def format_table(report: Report) -> str:

@@ -50,9 +50,8 @@ ensure_index(settings, embedder)
 lap("check the index is up to date")
 assistant = Assistant(settings, embedder)
 lap("open store, BM25, chain")
-from assistant.answer_cache import CachedAssistant
 from assistant.web.api import create_app
-app = create_app(settings, CachedAssistant(assistant, 10), ui=False)
+app = create_app(settings, assistant, ui=False)
 lap("build the API app")
 import gradio, ui
 lap("import gradio and ui.py")

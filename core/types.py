@@ -55,6 +55,13 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Delta:
+    """A piece of answer text, as it is produced; a stream of them ends with one ``Answer``."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Answer:
     text: str
     citations: list[Citation] = field(default_factory=list)

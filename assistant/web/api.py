@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
-from assistant.feedback import FeedbackStore
-from assistant.web.answering import Answering, AssistantLike
+from assistant.service import Assistant
+from assistant.web.answering import Offload
 from assistant.web.body_guard import BodyGuard
 from assistant.web.chat import chat_router
 from assistant.web.error_codes import code_table
@@ -30,7 +30,7 @@ OpenAI's `{"error": {"message", "type", "code"}}`). Branch on `code`; the messag
 """ + code_table()
 
 
-def create_app(settings: Settings, assistant: AssistantLike, *, ui: bool = True) -> FastAPI:
+def create_app(settings: Settings, assistant: Assistant, *, ui: bool = True) -> FastAPI:
     """Build the app around a ready assistant; ``ui=False`` serves the APIs and pages only."""
     app = FastAPI(title="报告问答助手 API", description=DESCRIPTION)
     install_error_handlers(app)
@@ -49,17 +49,15 @@ def create_app(settings: Settings, assistant: AssistantLike, *, ui: bool = True)
     if settings.logging.requests:
         app.add_middleware(RequestLog, settings=settings.logging)  # outermost: sees every reply, 413s too
 
-    store = FeedbackStore.from_settings(settings)
-    answering = Answering(assistant, store, settings.server.request_timeout)
+    offload = Offload(settings.server.request_timeout)
     limit = settings.server.rate_limit_per_minute
-    limiter: Limiter = (
-        SharedWindowLimiter(store.engine, limit) if settings.server.rate_limit_shared else SlidingWindowLimiter(limit)
-    )
+    shared = settings.server.rate_limit_shared
+    limiter: Limiter = SharedWindowLimiter(assistant.feedback.engine, limit) if shared else SlidingWindowLimiter(limit)
     suggestions = suggest_questions(assistant.documents(), settings.corpus.report_year)
 
     app.include_router(health_router(assistant))
-    app.include_router(chat_router(answering, store, limiter, suggestions))
-    app.include_router(openai_router(answering, limiter))
+    app.include_router(chat_router(assistant, offload, limiter, suggestions))
+    app.include_router(openai_router(assistant, offload, limiter))
     app.include_router(report_router(assistant.documents))
     app.include_router(static_router())
     if ui:
@@ -67,7 +65,7 @@ def create_app(settings: Settings, assistant: AssistantLike, *, ui: bool = True)
     return app
 
 
-def health_router(assistant: AssistantLike) -> APIRouter:
+def health_router(assistant: Assistant) -> APIRouter:
     router = APIRouter(tags=["health"])
 
     @router.get("/healthz", response_model=Health)
@@ -78,7 +76,7 @@ def health_router(assistant: AssistantLike) -> APIRouter:
     return router
 
 
-def mount_ui(app: FastAPI, settings: Settings, assistant: AssistantLike) -> None:
+def mount_ui(app: FastAPI, settings: Settings, assistant: Assistant) -> None:
     import gradio as gr
 
     try:

@@ -38,12 +38,10 @@ def check_workers(settings: Settings, workers: int) -> None:
 
 
 def build_assistant(settings: Settings, *, build: bool, progress: Any = None) -> Any:
-    """The assistant as the server uses it: with its answers cached."""
-    from assistant.answer_cache import CachedAssistant
+    """The assistant as the server uses it."""
     from assistant.service import Assistant
 
-    assistant = Assistant.from_settings(settings, build=build, progress=progress)
-    return CachedAssistant(assistant, settings.answer.cache_size)
+    return Assistant.from_settings(settings, build=build, progress=progress)
 
 
 def start_warm_up(assistant: Any) -> threading.Thread:

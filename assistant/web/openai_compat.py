@@ -16,8 +16,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.service import Assistant
 from assistant.web import sse
-from assistant.web.answering import Answering, Event
+from assistant.web.answering import Event, Offload
 from assistant.web.error_codes import ErrorCode
 from assistant.web.errors import INTERNAL_ERROR
 from assistant.web.ratelimit import Limiter
@@ -102,7 +103,7 @@ def _extras(answer: Answer) -> dict[str, Any]:
     }
 
 
-def openai_router(answering: Answering, limiter: Limiter) -> APIRouter:
+def openai_router(assistant: Assistant, offload: Offload, limiter: Limiter) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["openai"])
 
     @router.post(
@@ -118,10 +119,10 @@ def openai_router(answering: Answering, limiter: Limiter) -> APIRouter:
             note(request, question=messages[-1].content)
         completion_id = f"chatcmpl-{uuid.uuid4().hex}"
         if body.stream:
-            events = await answering.stream(messages, _scope(body.model))
+            events = await offload.stream(assistant.stream(messages, _scope(body.model)))
             chunks = completion_chunks(completion_id, body.model, events, lambda a: note(request, refused=a.refused))
             return sse.sse_response(chunks)
-        answer = await answering.answer(messages, _scope(body.model))
+        answer = await offload.call(lambda: assistant.answer(messages, _scope(body.model)))
         note(request, refused=answer.refused)
         return ChatCompletion(
             id=completion_id,

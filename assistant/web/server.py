@@ -9,7 +9,7 @@ from typing import Any
 
 import uvicorn
 
-from assistant.web.answering import AssistantLike
+from assistant.service import Assistant
 from core.settings import Settings
 
 # uvicorn configures its own loggers only; this one is sure to reach the operator's console.
@@ -49,7 +49,7 @@ def log_config() -> dict[str, Any]:
 
 def make_server(
     settings: Settings,
-    assistant: AssistantLike,
+    assistant: Assistant,
     host: str | None = None,
     port: int | None = None,
     *,
@@ -72,7 +72,7 @@ def make_server(
 
 def serve(
     settings: Settings,
-    assistant: AssistantLike,
+    assistant: Assistant,
     host: str | None = None,
     port: int | None = None,
     *,

@@ -32,11 +32,11 @@ class ScriptedAssistant:
         self.answered: list[list[Message]] = []
         self.retrieved: list[list[Message]] = []
 
-    def answer(self, messages: list[Message]) -> Answer:
+    def answer(self, messages: list[Message], doc: str | None = None) -> Answer:
         self.answered.append(list(messages))
         return self.script[messages[-1].content][0]
 
-    def retrieve(self, messages: list[Message]) -> list[Passage]:
+    def retrieve(self, messages: list[Message], doc: str | None = None) -> list[Passage]:
         self.retrieved.append(list(messages))
         return self.script[messages[-1].content][1]
 
