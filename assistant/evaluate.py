@@ -59,6 +59,24 @@ class Report:
             "latency_p95_ms": round(_percentile(latencies, 95) * 1000),
         }
 
+    def by_kind(self) -> dict[str, dict[str, float | int | None]]:
+        """Per kind, in first-seen order: answer accuracy over its items with ``must`` (None when it
+        has none), refusal accuracy over all its items, and how many of each there are."""
+        kinds: dict[str, list[ItemResult]] = {}
+        for item in self.items:
+            kinds.setdefault(item.kind or "-", []).append(item)
+        return {kind: _kind_metrics(items) for kind, items in kinds.items()}
+
+
+def _kind_metrics(items: list[ItemResult]) -> dict[str, float | int | None]:
+    judged = [i for i in items if i.answer_ok is not None]
+    return {
+        "questions": len(items),
+        "judged": len(judged),
+        "answer_accuracy": _share(i.answer_ok for i in judged) if judged else None,
+        "refusal_accuracy": _share(i.refusal_ok for i in items),
+    }
+
 
 def _share(flags: Any) -> float:
     values = list(flags)
@@ -137,9 +155,18 @@ def evaluate(path: Path, assistant: Answering, doc: str | None = None) -> Report
     return Report([evaluate_item(item, assistant, doc) for item in load_questions(path)])
 
 
+def _kind_table(report: Report) -> list[str]:
+    rows = [f"{'kind':<12}{'questions':>10}{'answer':>9}{'(of)':>6}{'refusal':>9}"]
+    for kind, m in report.by_kind().items():
+        answer = "-" if m["answer_accuracy"] is None else f"{m['answer_accuracy']:.3f}"
+        rows.append(f"{kind:<12}{m['questions']:>10}{answer:>9}{m['judged']:>6}{m['refusal_accuracy']:>9.3f}")
+    return rows
+
+
 def format_table(report: Report) -> str:
     metrics = report.metrics()
     rows = [f"{name:<18}{value}" for name, value in metrics.items()]
+    rows += ["", "per kind (answer: all must present, over items with must; refusal: over all)", *_kind_table(report)]
     misses = [
         f"  {i.id:<8} {i.kind:<10} rank={i.rank} answer_ok={i.answer_ok} refusal_ok={i.refusal_ok}: {i.answer[:60]}"
         for i in report.items
@@ -150,5 +177,7 @@ def format_table(report: Report) -> str:
 
 def to_json(report: Report) -> str:
     return json.dumps(
-        {"metrics": report.metrics(), "items": [asdict(i) for i in report.items]}, ensure_ascii=False, indent=2
+        {"metrics": report.metrics(), "by_kind": report.by_kind(), "items": [asdict(i) for i in report.items]},
+        ensure_ascii=False,
+        indent=2,
     )
