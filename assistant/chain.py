@@ -24,13 +24,20 @@ from assistant.judge import (
     judge_agreement,
     judge_evidence,
     judge_llm_reply,
+    judge_outline,
     judge_question,
 )
 from assistant.llm import LLMAnswerer
+from assistant.outline_answer import compose
+from assistant.outlines import Outlines
+from assistant.question_forms import asked_periods, question_form
+from assistant.question_terms import topic_terms
 from core.errors import ProviderUnavailable
 from core.settings import Settings
 from core.types import Answer, Delta, Message, Passage
+from index.outline_search import Match
 from index.retrieval import HybridRetriever, SearchResult
+from index.text import named_years
 
 log = logging.getLogger(__name__)
 
@@ -60,16 +67,24 @@ class AnswerChain:
         retriever: HybridRetriever,
         extractive: ExtractiveAnswerer,
         llm: LLMAnswerer | None = None,
+        outlines: Outlines | None = None,
     ) -> None:
         self.settings = settings
         self.retriever = retriever
         self.extractive = extractive
         self.llm = llm
+        self.outlines = outlines
 
     # -- entry points ------------------------------------------------------------------------
 
     def stream(self, messages: list[Message], doc: str | None = None) -> Iterator[Delta | Answer]:
-        turn = self.retrieve(self.condense(self.prepare(messages, doc)))
+        turn = self.condense(self.prepare(messages, doc))
+        broad = self.answer_from_outline(turn) if turn.verdict.answer else None
+        if broad is not None:
+            yield Delta(broad.text)
+            yield broad
+            return
+        turn = self.retrieve(turn)
         if not turn.verdict.answer or turn.result is None:
             log.info("refused: %s", turn.verdict.reason)  # no question text: citizens' questions are personal data
             yield from _refuse(turn.verdict.reason)
@@ -143,6 +158,28 @@ class AnswerChain:
             turn.verdict = judge_agreement(agreement, self.settings.retrieval)
         return turn
 
+    def answer_from_outline(self, turn: Turn) -> Answer | None:
+        """A broad or list question answered from the outline, when a part of the report matches it."""
+        form = question_form(turn.standalone)
+        if self.outlines is None or form not in ("overview", "list"):
+            return None
+        parsed = self.outlines.current()
+        docs = self._outline_scope(turn)
+        year = self.retriever.year_of(turn.doc) if turn.doc else self.settings.corpus.report_year
+        periods = asked_periods(turn.standalone, named_years(turn.standalone, year), self.retriever.periods)
+        matches = on_topic_first(parsed.search.search(turn.standalone, docs, periods), turn.standalone)
+        verdict = judge_outline(matches)
+        if not verdict.answer:
+            log.info("outline not used: %s", verdict.reason)
+            return None
+        doc = matches[0].unit.doc
+        return compose(form, matches, parsed.sources[doc], parsed.search.outlines[doc], parsed.finder)
+
+    def _outline_scope(self, turn: Turn) -> frozenset[str] | None:
+        if turn.doc:
+            return frozenset({turn.doc})
+        return self.retriever.home_documents() or None
+
     def answer_extractive(self, turn: Turn, notice: str = "") -> Iterator[Delta | Answer]:
         assert turn.result is not None
         text, quotes = self.extractive.compose(turn.standalone, turn.sentences)
@@ -186,6 +223,15 @@ class AnswerChain:
         asked = {str(y) for y in result.years} & self.retriever.periods
         period = result.passages[sentence.passage - 1].period
         return wanted.fits(sentence.text) and (not asked or period in asked | {""})
+
+
+def on_topic_first(matches: list[Match], question: str) -> list[Match]:
+    """Parts of the outline that use a word of the question's topic before those that only resemble it
+    ("2023年抓项目有什么成绩": the paragraph on 项目建设, not the whole "2023成就和经验")."""
+    terms = topic_terms(question)
+    if not terms:
+        return matches
+    return sorted(matches, key=lambda m: not any(t in m.unit.words for t in terms))
 
 
 def _refuse(reason: str) -> Iterator[Delta | Answer]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from assistant.answer_types import AnswerType
 from assistant.guard import is_injection, is_other_task
 from core.settings import RetrievalSettings
+from index.outline_search import Match
 
 REFUSAL = "抱歉，这份报告中没有找到与您的问题相关的内容，我无法回答。您可以换个问法，或询问报告涉及的工作成绩和目标。"
 COVERAGE_WEIGHT = 0.05
@@ -75,6 +76,20 @@ def judge_agreement(agreement: float, thresholds: RetrievalSettings) -> Verdict:
     """The best sentence, read the way the question is read, must say what was asked."""
     if agreement < thresholds.agreement_threshold:
         return Verdict.refuse(f"the best sentence does not match the question ({agreement:.3f})")
+    return ANSWER
+
+
+OUTLINE_MIN_DENSE = 0.87  # an outline unit this close to the question is about it even in other words
+
+
+def judge_outline(matches: list[Match]) -> Verdict:
+    """A broad question is answered from the outline when a part of the report matches it: by a word
+    they share, or closely in meaning. Otherwise the chunk search takes it (and may refuse it)."""
+    if not matches:
+        return Verdict.refuse("the library has no outline")
+    best = matches[0]
+    if best.keyword <= 0 and best.dense < OUTLINE_MIN_DENSE:
+        return Verdict.refuse(f"no part of the outline matches (dense {best.dense:.3f})")
     return ANSWER
 
 

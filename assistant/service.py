@@ -20,13 +20,14 @@ from assistant.feedback import FeedbackStore
 from assistant.guard import clean_question
 from assistant.judge import REFUSAL
 from assistant.llm import LLMAnswerer, make_chat_model
+from assistant.outlines import Outlines
 from assistant.privacy import mask_personal_data
 from core.errors import IndexNotBuilt
 from core.settings import Settings
 from core.types import Answer, Delta, Message, Passage
 from index.embeddings import TextEmbedder, make_embedder
 from index.library import sync_corpus
-from index.loader import Document, document_from_stored
+from index.loader import Document
 from index.retrieval import HybridRetriever
 from index.store import IndexReport, Library, StoredDocument
 
@@ -65,9 +66,9 @@ class Assistant:
             chat_model = make_chat_model(settings.answer.openai)
         llm = LLMAnswerer(chat_model, REFUSAL) if chat_model is not None else None
         extractive = ExtractiveAnswerer(embedder, settings.answer.max_sentences, settings.answer.warm_passages)
-        self.chain = AnswerChain(settings, self.retriever, extractive, llm)
+        self.outlines = Outlines(self.retriever, embedder, settings.retrieval.fusion_weight)
+        self.chain = AnswerChain(settings, self.retriever, extractive, llm, self.outlines)
         self.answers = AnswerCache(settings.answer.cache_size)
-        self._parsed: dict[str, list[Document]] = {}
 
     @classmethod
     def from_settings(
@@ -131,7 +132,8 @@ class Assistant:
     # -- the library -----------------------------------------------------------------------
 
     def warm_up(self) -> None:
-        """Prepare per-sentence vectors now (a few seconds) instead of during the first answers."""
+        """Prepare per-sentence vectors and the outline now (seconds) instead of during the first answers."""
+        self.outlines.current()
         self.chain.extractive.warm(self.retriever.passages)
 
     def _generation(self) -> str:
@@ -149,12 +151,8 @@ class Assistant:
 
     def documents(self) -> list[Document]:
         """The reports of the live index, parsed into paragraphs, for the full-text page."""
-        view = self.retriever.view
-        cached = self._parsed.get(view.generation)
-        if cached is None:
-            cached = [document_from_stored(d) for d in sorted(view.documents.values(), key=lambda d: d.doc_id)]
-            self._parsed = {view.generation: cached}
-        return cached
+        self.retriever.refresh()
+        return self.outlines.current().documents
 
 
 def ensure_index(settings: Settings, embedder: TextEmbedder, progress: Progress | None = None) -> IndexReport:

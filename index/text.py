@@ -65,5 +65,13 @@ def first_year(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+_TIME_WORD = re.compile(r"(?:19|20)?\d{2,4}年?|[今明去前后本当上来]年")
+
+
+def is_time_word(token: str) -> bool:
+    """"2024", "2024年", "明年": the question's period, which ranking weighs apart from its topic."""
+    return token.isdigit() or bool(_TIME_WORD.fullmatch(token))
+
+
 def numbers(text: str) -> list[str]:
     return [n.replace(" ", "") for n in NUMBER.findall(text)]

@@ -58,10 +58,23 @@ class CitationOut(BaseModel):
     score: float
     paragraph: int = Field(description="Paragraph number: /report?doc={doc}#p{paragraph}.")
     quote: str = Field(description="The sentence the answer took from this passage, when known.")
+    highlight: str = Field("", description="The clause of `quote` that answers the question, to highlight.")
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:
         return cls(**citation.to_dict())
+
+
+class LineOut(BaseModel):
+    text: str = Field(description="One line of a list or overview answer, without [n] markers.")
+    cites: list[int] = Field(description="The citations' `n` this line rests on.")
+    level: int = Field(description="0: the point of the whole section; 1: a sub-point or an item.")
+
+
+class SectionOut(BaseModel):
+    doc: str
+    paragraph: int = Field(description="Where the section starts: /report?doc={doc}#p{paragraph} (查看全部).")
+    title: str
 
 
 class ChatResponse(BaseModel):
@@ -70,6 +83,11 @@ class ChatResponse(BaseModel):
     citations: list[CitationOut]
     refused: bool = Field(description="true: the report does not cover the question.")
     notice: str = Field(description="A note for the reader, e.g. that a fallback answer stands in.")
+    form: Literal["fact", "list", "overview", "yesno"] = Field(
+        "fact", description="The answer's shape: list and overview answers come as `lines` as well."
+    )
+    lines: list[LineOut] = Field([], description="List and overview answers line by line; empty for facts.")
+    section: SectionOut | None = Field(None, description="The section a list or overview answer summarises.")
 
     @classmethod
     def of(cls, message_id: str, answer: Answer) -> ChatResponse:

@@ -1,0 +1,52 @@
+"""The live library's reports, parsed: their paragraphs (for the report page) and their outlines
+(searchable, for broad questions). Rebuilt when the index generation changes."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from assistant.outline_answer import PassageFinder
+from index.embeddings import TextEmbedder
+from index.loader import Document, document_from_stored
+from index.outline_search import OutlineSearch
+from index.retrieval import HybridRetriever
+
+
+@dataclass(frozen=True)
+class Parsed:
+    generation: str
+    documents: list[Document]
+    sources: dict[str, str]
+    search: OutlineSearch
+    finder: PassageFinder
+
+
+class Outlines:
+    def __init__(self, retriever: HybridRetriever, embedder: TextEmbedder, fusion_weight: float) -> None:
+        self.retriever = retriever
+        self.embedder = embedder
+        self.fusion_weight = fusion_weight
+        self._parsed: Parsed | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> Parsed:
+        """The parsed library of the live generation (built once per generation, by one thread)."""
+        view = self.retriever.view
+        parsed = self._parsed
+        if parsed is not None and parsed.generation == view.generation:
+            return parsed
+        with self._lock:
+            if self._parsed is None or self._parsed.generation != view.generation:
+                self._parsed = self._parse(view.generation, sorted(view.documents.values(), key=lambda d: d.doc_id))
+            return self._parsed
+
+    def _parse(self, generation: str, stored: list) -> Parsed:  # type: ignore[type-arg]
+        documents = [document_from_stored(d) for d in stored]
+        return Parsed(
+            generation,
+            documents,
+            {d.doc_id: d.source for d in documents},
+            OutlineSearch(documents, self.embedder, self.fusion_weight),
+            PassageFinder(self.retriever.passages),
+        )
