@@ -12,7 +12,7 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from assistant.chain import Delta
 from assistant.feedback import FeedbackStore
 from assistant.privacy import mask_personal_data
-from assistant.web.errors import AnswerTimeout
+from core.errors import AnswerTimeout
 from core.types import Answer, Message, Passage
 from index.loader import Document
 from index.store import StoredDocument

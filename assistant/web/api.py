@@ -9,8 +9,7 @@ from assistant.feedback import FeedbackStore
 from assistant.web.answering import Answering, AssistantLike
 from assistant.web.body_guard import BodyGuard
 from assistant.web.chat import chat_router
-from assistant.web.error_codes import code_table
-from assistant.web.errors import install_error_handlers
+from assistant.web.errors import code_table, install_error_handlers
 from assistant.web.headers import NoSniffMiddleware
 from assistant.web.openai_compat import openai_router
 from assistant.web.ratelimit import Limiter, SharedWindowLimiter, SlidingWindowLimiter
