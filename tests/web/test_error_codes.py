@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.web.api import create_app
+from assistant.web.factory import build_app
 from core import errors
 from core.errors import ErrorCode
 
@@ -50,7 +50,7 @@ def test_the_statuses_and_messages_are_the_published_ones() -> None:
 
 
 def test_the_openapi_schema_lists_the_codes(hash_settings: Any, hash_assistant: Any) -> None:
-    spec = create_app(hash_settings, hash_assistant, ui=False).openapi()
+    spec = build_app(hash_settings, hash_assistant, ui=False).openapi()
     schemas = spec["components"]["schemas"]
     assert set(schemas["ErrorBody"]["required"]) == {"error", "code"}
     assert set(schemas["ErrorCode"]["enum"]) == {code.value for code in ErrorCode}
