@@ -158,24 +158,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from assistant.web import factory
+    from assistant.web.server import serve
 
     settings = _settings(args)
     workers = args.workers or settings.server.workers
-    factory.check_workers(settings, workers)  # before anything loads
-    host, port = args.host or settings.server.host, args.port or settings.server.port
-    if workers > 1:
-        factory.prepare_index(settings, _progress)
-        factory.serve_workers(args.config, settings, host, port, workers, ui=not args.no_ui)
-        return 0
-    from assistant.web.server import make_server
-
-    if not args.no_ui:
-        factory.preload_ui()
-    assistant = factory.build_assistant(settings, build=True, progress=_progress)
-    server = make_server(settings, assistant, host, port, ui=not args.no_ui)
-    factory.warm_up_when_started(server.config.app, assistant)
-    server.run()
+    serve(settings, args.config, args.host, args.port, workers=workers, ui=not args.no_ui, progress=_progress)
     return 0
 
 

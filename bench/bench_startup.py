@@ -50,13 +50,14 @@ ensure_index(settings, embedder)
 lap("check the index is up to date")
 assistant = Assistant(settings, embedder)
 lap("open store, BM25, chain")
-from assistant.web.api import create_app
-app = create_app(settings, assistant, ui=False)
+from assistant.web.factory import build_app
+app = build_app(settings, assistant, ui=False)
 lap("build the API app")
 import gradio, ui
 lap("import gradio and ui.py")
-from assistant.web.api import mount_ui
-mount_ui(app, settings, assistant)
+from assistant.feedback import FeedbackStore
+from assistant.web.factory import mount_ui
+mount_ui(app, settings, assistant, FeedbackStore.from_settings(settings))
 lap("build and mount the Gradio page")
 from core.types import Message
 assistant.answer([Message("user", "明年要开工多少个新能源项目？")])

@@ -8,7 +8,7 @@ from typing import TypeVar
 import anyio
 from starlette.concurrency import iterate_in_threadpool
 
-from assistant.web.errors import AnswerTimeout
+from core.errors import AnswerTimeout
 from core.types import Answer, Delta
 
 T = TypeVar("T")

@@ -12,8 +12,6 @@ from starlette.concurrency import run_in_threadpool
 from assistant.service import Assistant
 from assistant.web import sse
 from assistant.web.answering import Event, Offload
-from assistant.web.error_codes import ErrorCode
-from assistant.web.errors import INTERNAL_ERROR
 from assistant.web.ratelimit import Limiter
 from assistant.web.request_log import note
 from assistant.web.schemas import (
@@ -29,7 +27,7 @@ from assistant.web.schemas import (
     SearchResponse,
     Suggestions,
 )
-from core.errors import AssistantError
+from core.errors import AssistantError, ErrorCode
 from core.types import Answer
 
 log = logging.getLogger(__name__)
@@ -111,6 +109,6 @@ async def chat_events(
         return
     except Exception:
         log.exception("answer stream failed")
-        yield sse.event("error", {"message": INTERNAL_ERROR, "code": ErrorCode.INTERNAL_ERROR})
+        yield sse.event("error", {"message": ErrorCode.INTERNAL_ERROR.message, "code": ErrorCode.INTERNAL_ERROR})
         return
     yield sse.event("done", {"id": message_id})

@@ -19,12 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.service import Assistant
 from assistant.web import sse
 from assistant.web.answering import Event, Offload
-from assistant.web.error_codes import ErrorCode
-from assistant.web.errors import INTERNAL_ERROR
 from assistant.web.ratelimit import Limiter
 from assistant.web.request_log import note
 from assistant.web.schemas import ERRORS, CitationOut
-from core.errors import AssistantError
+from core.errors import AssistantError, ErrorCode
 from core.types import Answer, Message, Role
 
 log = logging.getLogger(__name__)
@@ -173,7 +171,7 @@ async def completion_chunks(
         return
     except Exception:
         log.exception("completion stream failed")
-        error = {"message": INTERNAL_ERROR, "type": "server_error", "code": ErrorCode.INTERNAL_ERROR}
+        error = {"message": ErrorCode.INTERNAL_ERROR.message, "type": "server_error", "code": ErrorCode.INTERNAL_ERROR}
         yield sse.data_line({"error": error})
         return
     yield sse.data_line("[DONE]")

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.web.error_codes import ErrorCode
+from core.errors import ErrorCode
 from core.types import Answer, Citation, Message, Passage
 
 # Hard caps against oversized bodies only; the real limits (question length, turns) come from
@@ -162,15 +162,16 @@ class ErrorBody(BaseModel):
     code: ErrorCode = Field(description="Stable and machine-readable: branch on this (see the table above).")
 
 
-# The error replies of the public endpoints, for the /docs page.
+# The error replies of the public endpoints, for the /docs page; each lists its codes from the registry.
+_ERROR_TITLES = {
+    400: "Body is not UTF-8",
+    413: "Body larger than server.max_body_bytes",
+    422: "Invalid question or body",
+    429: "Too many requests, see Retry-After",
+    503: "Not ready, or a backend is down",
+    504: "Answer timed out",
+}
 ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "description": text}
-    for status, text in {
-        400: "Body is not UTF-8 (invalid_encoding)",
-        413: "Body larger than server.max_body_bytes (body_too_large)",
-        422: "Invalid question or body (invalid_json, wrong_type, unknown_field, empty_question, …)",
-        429: "Too many requests, see Retry-After (rate_limited)",
-        503: "Not ready, or a backend is down (not_ready, provider_unavailable, store_unavailable)",
-        504: "Answer timed out (timeout)",
-    }.items()
+    status: {"model": ErrorBody, "description": f"{title} ({', '.join(c for c in ErrorCode if c.status == status)})"}
+    for status, title in _ERROR_TITLES.items()
 }
