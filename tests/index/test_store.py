@@ -14,7 +14,7 @@ import pytest
 from core.errors import AssistantError, CorpusError, IndexNotBuilt
 from core.settings import Settings
 from index.chunking import Chunk, chunk_document
-from index.embeddings import HashEmbedder, TextEmbedder, make_embedder
+from index.embedding.factory import HashEmbedder, TextEmbedder, make_embedder
 from index.library import add_files, list_documents, rebuild, remove_documents, sync_corpus
 from index.loader import load_documents
 from index.store import Library, Snapshot

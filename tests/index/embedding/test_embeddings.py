@@ -9,8 +9,8 @@ import pytest
 
 from core.errors import ModelUnavailable
 from core.settings import Settings
-from index.embeddings import SentenceTransformerEmbedder, make_embedder, torch_threads
-from index.onnx_embedder import OnnxEmbedder
+from index.embedding.factory import SentenceTransformerEmbedder, make_embedder, torch_threads
+from index.embedding.onnx_embedder import OnnxEmbedder
 
 
 def _embedding(settings: Settings, **update: object) -> Settings:
