@@ -13,7 +13,8 @@ from assistant.llm import LLMAnswerer, make_chat_model
 from core.errors import IndexNotBuilt
 from core.settings import Settings
 from core.types import Answer, Message, Passage
-from index.embedding.factory import TextEmbedder, make_embedder
+from index.embedding.base import TextEmbedder
+from index.embedding.factory import make_embedder
 from index.library import sync_corpus
 from index.loader import Document, document_from_stored
 from index.retrieval import HybridRetriever

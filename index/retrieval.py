@@ -22,7 +22,7 @@ from core.errors import StoreUnavailable, UnknownDocument
 from core.settings import RetrievalSettings
 from core.types import Passage
 from index.chunking import context_text
-from index.embedding.factory import TextEmbedder
+from index.embedding.base import TextEmbedder
 from index.keyword import KeywordIndex
 from index.ranking import ParagraphIndex, top_k
 from index.store import Library, Snapshot, StoredDocument

@@ -26,7 +26,7 @@ from typing import Any
 from core.errors import AssistantError, IndexNotBuilt, StoreUnavailable, UnknownDocument
 from core.settings import ChunkingSettings, StoreSettings
 from index.chunking import Chunk, chunk_document
-from index.embedding.factory import TextEmbedder
+from index.embedding.base import TextEmbedder
 from index.loader import Document
 
 log = logging.getLogger(__name__)

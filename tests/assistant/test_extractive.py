@@ -11,7 +11,7 @@ import pytest
 from assistant.extractive import ExtractiveAnswerer
 from core.settings import Settings
 from core.types import Answer, Passage
-from index.embedding.factory import HashEmbedder
+from index.embedding.hash_embedder import HashEmbedder
 from index.text import numbers
 
 DEVSET = Path(__file__).resolve().parents[1] / "data" / "devset.jsonl"

@@ -14,7 +14,9 @@ import pytest
 from core.errors import AssistantError, CorpusError, IndexNotBuilt
 from core.settings import Settings
 from index.chunking import Chunk, chunk_document
-from index.embedding.factory import HashEmbedder, TextEmbedder, make_embedder
+from index.embedding.base import TextEmbedder
+from index.embedding.factory import make_embedder
+from index.embedding.hash_embedder import HashEmbedder
 from index.library import add_files, list_documents, rebuild, remove_documents, sync_corpus
 from index.loader import load_documents
 from index.store import Library, Snapshot
