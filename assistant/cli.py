@@ -39,7 +39,7 @@ def _assistant(args: argparse.Namespace, build: bool = True, settings=None):  # 
 
 
 def _library_call(args: argparse.Namespace, action: Callable[..., object]) -> object:
-    from index.embeddings import LazyEmbedder
+    from index.embedding.factory import LazyEmbedder
 
     settings = _settings(args)
     return action(settings, LazyEmbedder(settings.embedding, _progress))  # the model loads only to embed

@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass
 
 from assistant.outline_answer import PassageFinder
-from index.embeddings import TextEmbedder
+from index.embedding.base import TextEmbedder
 from index.loader import Document, document_from_stored
 from index.outline_search import OutlineSearch
 from index.retrieval import HybridRetriever

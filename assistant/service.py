@@ -25,7 +25,8 @@ from assistant.privacy import mask_personal_data
 from core.errors import IndexNotBuilt
 from core.settings import Settings
 from core.types import Answer, Delta, Message, Passage
-from index.embeddings import TextEmbedder, make_embedder
+from index.embedding.base import TextEmbedder
+from index.embedding.factory import make_embedder
 from index.library import sync_corpus
 from index.loader import Document
 from index.retrieval import HybridRetriever

@@ -67,7 +67,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
     from assistant.service import Assistant
     from core.settings import load_settings
     from core.types import Message
-    from index.embeddings import make_embedder
+    from index.embedding.factory import make_embedder
     from index.library import sync_corpus
     from index.store import Library
 

@@ -41,7 +41,7 @@ import assistant.cli
 from core.settings import load_settings
 settings = load_settings()
 lap("import CLI, load settings")
-from index.embeddings import make_embedder
+from index.embedding.factory import make_embedder
 embedder = make_embedder(settings.embedding)
 lap("load the model (" + type(embedder).__name__ + ")")
 from assistant.service import Assistant, ensure_index
@@ -96,7 +96,7 @@ def steps() -> dict[str, float]:
 
 def slowest_imports(n: int = 8) -> list[dict[str, Any]]:
     """Top-level packages by cumulative import time on the serve path."""
-    code = "import assistant.cli, assistant.service, assistant.web.api, index.onnx_embedder, gradio, ui"
+    code = "import assistant.cli, assistant.service, assistant.web.api, index.embedding.onnx_embedder, gradio, ui"
     done = subprocess.run(
         [str(VENV_BIN / "python"), "-X", "importtime", "-c", code], env=bench_env(), cwd=ROOT,
         capture_output=True, text=True, check=True,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.embeddings import TextEmbedder
+from index.embedding.base import TextEmbedder
 from index.keyword import KeywordIndex
 from index.loader import Document
 from index.outline_tree import OutlineNode, Point, build_outline

@@ -22,7 +22,7 @@ from core.errors import StoreUnavailable, UnknownDocument
 from core.settings import RetrievalSettings
 from core.types import Passage
 from index.chunking import context_text
-from index.embeddings import TextEmbedder
+from index.embedding.base import TextEmbedder
 from index.keyword import KeywordIndex
 from index.ranking import ParagraphIndex, top_k
 from index.store import Library, Snapshot, StoredDocument
@@ -213,13 +213,11 @@ class HybridRetriever:
         where = {"doc": doc} if doc else {"doc": {"$in": sorted(within)}} if within else None
         try:
             # Ids and distances only: the passages are in memory, fetching their text and metadata costs 3x.
-            found = view.snapshot.vectors._collection.query(
-                query_embeddings=[vector], n_results=n, where=where, include=["distances"]
-            )
+            found = view.snapshot.nearest(vector, n, where)
         except Exception as exc:
             raise StoreUnavailable(f"vector search failed: {type(exc).__name__}: {exc}") from exc
         scores = np.full(len(view.passages), np.nan, dtype=np.float64)
-        for cid, distance in zip(found["ids"][0], found["distances"][0], strict=True):
+        for cid, distance in found.items():
             row = view.row.get(cid)  # a chunk of a newer generation than this view: not ours
             if row is not None:
                 scores[row] = 1.0 - distance  # cosine space: similarity = 1 - distance

@@ -115,7 +115,8 @@ def check_workers(settings: Settings, workers: int) -> None:
 def prepare_index(settings: Settings, progress: Any = None) -> None:
     """Before the workers start: the index up to date (the model loads only if chunks changed), the model on disk."""
     from assistant.service import ensure_index
-    from index.embeddings import LazyEmbedder, prepare_model
+    from index.embedding.factory import LazyEmbedder
+    from index.embedding.model_files import prepare_model
 
     ensure_index(settings, LazyEmbedder(settings.embedding, progress), progress)
     prepare_model(settings.embedding, progress)  # once here, not raced by every worker

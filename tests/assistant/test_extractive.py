@@ -12,7 +12,7 @@ from asking import ask
 from assistant.extractive import ExtractiveAnswerer
 from core.settings import Settings
 from core.types import Answer, Passage
-from index.embeddings import HashEmbedder
+from index.embedding.hash_embedder import HashEmbedder
 from index.text import numbers
 
 DEVSET = Path(__file__).resolve().parents[1] / "data" / "devset.jsonl"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from index.embeddings import HashEmbedder
+from index.embedding.hash_embedder import HashEmbedder
 from index.store import Library
 
 ROOT = Path(__file__).resolve().parents[2]

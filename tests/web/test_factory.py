@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 from assistant.cli import main
 from assistant.web import factory
 from core.errors import ConfigError
-from index.embeddings import LazyEmbedder
+from index.embedding.factory import LazyEmbedder
 
 TESTS = Path(__file__).resolve().parents[1]
 

@@ -9,8 +9,9 @@ import pytest
 
 from core.errors import ModelUnavailable
 from core.settings import Settings
-from index.embeddings import SentenceTransformerEmbedder, make_embedder, torch_threads
-from index.onnx_embedder import OnnxEmbedder
+from index.embedding.factory import make_embedder
+from index.embedding.onnx_embedder import OnnxEmbedder
+from index.embedding.torch_embedder import SentenceTransformerEmbedder, torch_threads
 
 
 def _embedding(settings: Settings, **update: object) -> Settings:

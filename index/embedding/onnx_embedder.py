@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from core.settings import EmbeddingSettings
-from index.embeddings import TextEmbedder
-from index.onnx_export import export_onnx
+from index.embedding.base import TextEmbedder
+from index.embedding.onnx_export import export_onnx
 
 _MAX_TOKENS_PER_RUN = 16 * 512  # padding waste stays small: texts are sorted by length first
 

@@ -10,10 +10,11 @@ import pytest
 
 from core.settings import Settings
 from index.chunking import chunk_document, split_sentences
-from index.embeddings import SentenceTransformerEmbedder, make_embedder
+from index.embedding.factory import make_embedder
+from index.embedding.onnx_embedder import OnnxEmbedder
+from index.embedding.onnx_export import NotExportable, pooling_of
+from index.embedding.torch_embedder import SentenceTransformerEmbedder
 from index.loader import load_documents
-from index.onnx_embedder import OnnxEmbedder
-from index.onnx_export import NotExportable, pooling_of
 
 MODULES = [
     {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},

