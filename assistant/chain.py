@@ -28,6 +28,7 @@ from assistant.judge import (
     judge_question,
 )
 from assistant.llm import LLMAnswerer
+from assistant.near_miss import NearMiss, near_miss
 from assistant.outline_answer import compose
 from assistant.outlines import Outlines
 from assistant.question_forms import asked_periods, question_form
@@ -37,7 +38,7 @@ from core.settings import Settings
 from core.types import Answer, Delta, Message, Passage
 from index.outline_search import Match
 from index.retrieval import HybridRetriever, SearchResult
-from index.text import named_years
+from index.text import named_years, years_in_text
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +152,7 @@ class AnswerChain:
             unknown_years=sorted(y for y in result.years if y not in self.retriever.view.known_years),
             wanted=wanted,
             typed=bool(typed),
+            near_miss=self._near_miss(turn.standalone, turn.sentences, result),
         )
         turn.verdict = judge_evidence(evidence, self.settings.retrieval)
         if turn.verdict.answer:
@@ -159,9 +161,10 @@ class AnswerChain:
         return turn
 
     def answer_from_outline(self, turn: Turn) -> Answer | None:
-        """A broad or list question answered from the outline, when a part of the report matches it."""
+        """A broad or list question answered from the outline, when a part of the report matches it.
+        (An LLM writes its own summary of the passages: this is the extractive answerer's way.)"""
         form = question_form(turn.standalone)
-        if self.outlines is None or form not in ("overview", "list"):
+        if self.outlines is None or self.llm is not None or form not in ("overview", "list"):
             return None
         parsed = self.outlines.current()
         docs = self._outline_scope(turn)
@@ -179,6 +182,21 @@ class AnswerChain:
         if turn.doc:
             return frozenset({turn.doc})
         return self.retriever.home_documents() or None
+
+    def _near_miss(self, question: str, sentences: list[Candidate], result: SearchResult) -> NearMiss:
+        if not sentences or self.outlines is None:
+            return NearMiss()
+        best = sentences[0]
+        context = f"{result.passages[best.passage - 1].section} {best.text}"
+        parsed = self.outlines.current()
+        return near_miss(
+            question,
+            context,
+            known=parsed.uses,
+            home_places={p for p in self.retriever.view.places.values() if p},
+            named_years=years_in_text(question),
+            periods=self.retriever.periods,
+        )
 
     def answer_extractive(self, turn: Turn, notice: str = "") -> Iterator[Delta | Answer]:
         assert turn.result is not None

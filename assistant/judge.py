@@ -8,10 +8,11 @@ question, never shown to citizens, who always read the same ``REFUSAL`` sentence
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.answer_types import AnswerType
 from assistant.guard import is_injection, is_other_task
+from assistant.near_miss import NearMiss
 from core.settings import RetrievalSettings
 from index.outline_search import Match
 
@@ -41,6 +42,7 @@ class Evidence:
     unknown_years: list[int]  # years the question names that the report has nothing about
     wanted: AnswerType | None  # the type of answer the question asks for ("多少钱": money)
     typed: bool  # one of the best sentences is of that type, from the period asked
+    near_miss: NearMiss = field(default_factory=NearMiss)  # what the question names that the sentence does not say
 
     @property
     def strength(self) -> float:
@@ -65,6 +67,8 @@ def judge_evidence(evidence: Evidence, thresholds: RetrievalSettings) -> Verdict
     """After the search, before the best sentence is checked against the question."""
     if evidence.unknown_years:
         return Verdict.refuse(f"asks about {evidence.unknown_years}, which the report does not cover")
+    if reason := evidence.near_miss.reason():
+        return Verdict.refuse(f"near miss: {reason}")
     if evidence.wanted and not evidence.typed:
         return Verdict.refuse(f"asks for a {evidence.wanted.name}; none of the best sentences states one")
     if evidence.strength < thresholds.refusal_threshold:

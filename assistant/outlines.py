@@ -20,6 +20,10 @@ class Parsed:
     sources: dict[str, str]
     search: OutlineSearch
     finder: PassageFinder
+    text: str  # every report's text, for "does the library use this word at all"
+
+    def uses(self, word: str) -> bool:
+        return bool(word) and word in self.text
 
 
 class Outlines:
@@ -49,4 +53,5 @@ class Outlines:
             {d.doc_id: d.source for d in documents},
             OutlineSearch(documents, self.embedder, self.fusion_weight),
             PassageFinder(self.retriever.passages),
+            "\n".join(d.source for d in documents),
         )

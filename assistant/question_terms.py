@@ -75,3 +75,22 @@ def topic_terms(question: str, places: tuple[str, ...] = ()) -> list[str]:
         and not re.fullmatch(r"(?:19|20)?\d{2,4}年?|\d+", t)
         and not any(t in p or p in t for p in places)
     ]
+
+
+# Where a fact question asks its question: "…失业率是多少", "门票多少钱", "办了几个".
+_ASKING = re.compile(r"^(?:多少|几|几个|几所|几家|几项|多大|多高|多长|多久|多远|是谁|哪里|哪儿|什么时候|何时)")
+
+
+def asked_head(question: str, places: tuple[str, ...] = ()) -> str:
+    """The thing a fact question asks a figure or name of: its last topic word before the question
+    word ("城镇登记失业率是多少" → 失业率), or the first after it ("有多少个社区食堂" → 社区食堂)."""
+    tagged = _tagged(question)
+    topic = set(topic_terms(question, places))
+    asking = next((i for i, (w, _) in enumerate(tagged) if _ASKING.match(w)), None)
+    if asking is None:
+        return ""
+    # Only names of things: "开工多少个项目" asks about 项目, not about 开工.
+    things = [(i, w) for i, (w, flag) in enumerate(tagged) if w in topic and (flag.startswith("n") or flag == "eng")]
+    before = [w for i, w in things if i < asking]
+    after = [w for i, w in things if i > asking]
+    return before[-1] if before else (after[0] if after else "")
