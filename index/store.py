@@ -251,6 +251,12 @@ class Library:
         self.client.get_collection(name, embedding_function=None)
         return Chroma(collection_name=name, embedding_function=self.embedder, client=self.client)
 
+    def chunk_collection(self, generation: str) -> Any:
+        """The generation's chunks as a chromadb collection, for searching by vector through chromadb's
+        own ``query`` (ids and distances only). No embedding function: chroma never embeds anything."""
+        name = self._names(generation)[1]
+        return self._call("open the chunks", lambda: self.client.get_collection(name, embedding_function=None))
+
     def documents(self) -> list[StoredDocument]:
         generation = self.generation()
         if not generation:
