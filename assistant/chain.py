@@ -30,7 +30,7 @@ from assistant.llm import LLMAnswerer
 from core.errors import ProviderUnavailable
 from core.settings import Settings
 from core.types import Answer, Delta, Message, Passage
-from index.retrieval import HybridRetriever, SearchResult
+from index.search.hybrid import HybridRetriever, SearchResult
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from core.types import Answer, Delta, Message, Passage
 from index.embeddings import TextEmbedder, make_embedder
 from index.library import sync_corpus
 from index.loader import Document, document_from_stored
-from index.retrieval import HybridRetriever
+from index.search.hybrid import HybridRetriever
 from index.store import IndexReport, Library, StoredDocument
 
 log = logging.getLogger(__name__)
