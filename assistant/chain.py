@@ -36,8 +36,8 @@ from assistant.question_terms import topic_terms
 from core.errors import ProviderUnavailable
 from core.settings import Settings
 from core.types import Answer, Delta, Message, Passage
-from index.outline_search import Match
-from index.retrieval import HybridRetriever, SearchResult
+from index.search.hybrid import HybridRetriever, SearchResult
+from index.search.outline_search import Match
 from index.text import named_years, years_in_text
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from assistant.answer_types import AnswerType
 from assistant.guard import is_injection, is_other_task
 from assistant.near_miss import NearMiss
 from core.settings import RetrievalSettings
-from index.outline_search import Match
+from index.search.outline_search import Match
 
 REFUSAL = "抱歉，这份报告中没有找到与您的问题相关的内容，我无法回答。您可以换个问法，或询问报告涉及的工作成绩和目标。"
 COVERAGE_WEIGHT = 0.05

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from assistant.citations import curate
 from core.types import Answer, AnswerForm, AnswerLine, Passage, SectionLink
 from index.leads import clauses, figure_strength, sentences
-from index.outline_search import Match
 from index.outline_tree import OutlineNode, Point
+from index.search.outline_search import Match
 
 MAX_LINES = 6
 SIBLINGS_CLOSE = 0.1  # two sibling sections this close both answer a list question: their parent lists them

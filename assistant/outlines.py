@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from assistant.outline_answer import PassageFinder
 from index.embedding.base import TextEmbedder
 from index.loader import Document, document_from_stored
-from index.outline_search import OutlineSearch
-from index.retrieval import HybridRetriever
+from index.search.hybrid import HybridRetriever
+from index.search.outline_search import OutlineSearch
 
 
 @dataclass(frozen=True)

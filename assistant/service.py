@@ -29,7 +29,7 @@ from index.embedding.base import TextEmbedder
 from index.embedding.factory import make_embedder
 from index.library import sync_corpus
 from index.loader import Document
-from index.retrieval import HybridRetriever
+from index.search.hybrid import HybridRetriever
 from index.store import IndexReport, Library, StoredDocument
 
 log = logging.getLogger(__name__)

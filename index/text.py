@@ -47,11 +47,17 @@ def named_years(question: str, report_year: int) -> set[int]:
 
 
 _YEAR_WORDS = re.compile(rf"{_YEAR}\s*年|" + "|".join(_RELATIVE_YEAR))
+_TIME_WORD = re.compile(r"(?:19|20)?\d{2,4}年?|[今明去前后本当上来]年")
 
 
 def year_words(text: str) -> list[str]:
     """The words that name a year, as written ("2024年", "明年")."""
     return _YEAR_WORDS.findall(text)
+
+
+def is_time_word(token: str) -> bool:
+    """A token that only names a time ("2024", "2024年", "明年"): no topic of its own."""
+    return token.isdigit() or bool(_TIME_WORD.fullmatch(token))
 
 
 def years_in_text(text: str) -> set[int]:
@@ -63,14 +69,6 @@ def first_year(text: str) -> int | None:
     """The first year a text names explicitly ("2023年工作总结和2024年工作安排" names 2023 first)."""
     match = _EXPLICIT_YEAR.search(text)
     return int(match.group(1)) if match else None
-
-
-_TIME_WORD = re.compile(r"(?:19|20)?\d{2,4}年?|[今明去前后本当上来]年")
-
-
-def is_time_word(token: str) -> bool:
-    """"2024", "2024年", "明年": the question's period, which ranking weighs apart from its topic."""
-    return token.isdigit() or bool(_TIME_WORD.fullmatch(token))
 
 
 def numbers(text: str) -> list[str]:

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.embedding.base import TextEmbedder
-from index.keyword import KeywordIndex
 from index.loader import Document
 from index.outline_tree import OutlineNode, Point, build_outline
+from index.search.keyword import KeywordIndex
+from index.search.ranking import unit_scale
 from index.text import is_time_word, tokens
 
 PERIOD_BOOST = 0.25  # the period the question asks about (2023 results or 2024 plans) decides many ties
@@ -62,11 +63,6 @@ def _units(doc: Document, root: OutlineNode) -> list[Unit]:
     return units
 
 
-def _unit_scale(values: np.ndarray) -> np.ndarray:
-    low, high = float(values.min()), float(values.max())
-    return (values - low) / (high - low) if high > low else np.zeros_like(values)
-
-
 class OutlineSearch:
     def __init__(self, documents: list[Document], embedder: TextEmbedder, fusion_weight: float = 0.5) -> None:
         self.outlines = {doc.doc_id: build_outline(doc) for doc in documents}
@@ -85,7 +81,7 @@ class OutlineSearch:
             return []
         dense = self.vectors @ self.embedder.embed_queries([question])[0]
         keyword = self.keyword.scores([t for t in tokens(question) if not is_time_word(t)])
-        fused = self.fusion_weight * _unit_scale(dense) + (1 - self.fusion_weight) * _unit_scale(keyword)
+        fused = self.fusion_weight * unit_scale(dense) + (1 - self.fusion_weight) * unit_scale(keyword)
         fused += PERIOD_BOOST * np.array([u.period in periods for u in self.units], dtype=np.float64)
         fused += SECTION_BOOST * np.array([u.point is None for u in self.units], dtype=np.float64)
         allowed = np.array([docs is None or u.doc in docs for u in self.units])

@@ -34,3 +34,11 @@ class ParagraphIndex:
         """The next chunk of the same paragraph, if the paragraph goes on."""
         chunks = self._chunks.get((passage.doc, passage.paragraph), [])
         return next((p for p in chunks if p.start > passage.start), None)
+
+
+def unit_scale(values: np.ndarray) -> np.ndarray:
+    """Min-max to [0, 1]; a flat vector carries no preference and maps to zeros."""
+    low, high = float(values.min()), float(values.max())
+    if high - low < 1e-9:
+        return np.zeros_like(values)
+    return (values - low) / (high - low)
