@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from assistant.answer_types import AnswerType, expected_type
+from assistant.answer_types import AnswerType, asked_unit, expected_type, states_unit
 from assistant.citations import curate
 from assistant.extractive import Candidate, ExtractiveAnswerer, wants_several
 from assistant.followup import standalone_question
@@ -33,6 +33,7 @@ from assistant.outline_answer import compose
 from assistant.outlines import Outlines
 from assistant.question_forms import asked_periods, question_form
 from assistant.question_terms import topic_terms
+from assistant.question_text import normalise
 from core.errors import ProviderUnavailable
 from core.settings import Settings
 from core.types import Answer, Delta, Message, Passage
@@ -112,6 +113,8 @@ class AnswerChain:
     def prepare(self, messages: list[Message], doc: str | None) -> Turn:
         """Validate the conversation, choose the report, and refuse what is no question about it."""
         question, history = clean_conversation(messages, self.settings.limits)
+        if self.outlines is not None:  # "２０２４年城鎮就業" searches as "2024年城镇就业"
+            question = normalise(question, self.outlines.current().characters)
         turn = Turn(question=question, history=history, doc=self.retriever.scope(question, doc) or None)
         turn.verdict = judge_question(question)  # before anything, the LLM's condense step included
         return turn
@@ -144,7 +147,7 @@ class AnswerChain:
         turn.result = result = self._search(turn.standalone, scope)
         ranked = self.extractive.rank(turn.standalone, result.passages, result.years)
         wanted = expected_type(turn.standalone)
-        typed = [c for c in ranked[:TYPE_WINDOW] if self._gives(wanted, c, result)] if wanted else []
+        typed = [c for c in ranked[:TYPE_WINDOW] if self._gives(wanted, c, result, turn.standalone)] if wanted else []
         turn.sentences = typed + [c for c in ranked if c not in typed]  # a typed answer comes first
         evidence = Evidence(
             best_dense=max((c.dense for c in turn.sentences), default=0.0),
@@ -171,7 +174,7 @@ class AnswerChain:
         year = self.retriever.year_of(turn.doc) if turn.doc else self.settings.corpus.report_year
         periods = asked_periods(turn.standalone, named_years(turn.standalone, year), self.retriever.periods)
         matches = on_topic_first(parsed.search.search(turn.standalone, docs, periods), turn.standalone)
-        verdict = judge_outline(matches)
+        verdict = judge_outline(matches, topic_terms(turn.standalone), parsed.is_rare)
         if not verdict.answer:
             log.info("outline not used: %s", verdict.reason)
             return None
@@ -236,11 +239,16 @@ class AnswerChain:
             result = replace(result, passages=_with(result.passages, following))
         return result
 
-    def _gives(self, wanted: AnswerType, sentence: Candidate, result: SearchResult) -> bool:
+    def _gives(self, wanted: AnswerType, sentence: Candidate, result: SearchResult, question: str) -> bool:
         """The sentence is of the asked type, from the period asked about ("明年…多少": a 2024 figure)."""
         asked = {str(y) for y in result.years} & self.retriever.periods
         period = result.passages[sentence.passage - 1].period
-        return wanted.fits(sentence.text) and (not asked or period in asked | {""})
+        unit = asked_unit(question) if wanted.name in ("money", "quantity") else ""
+        return (
+            wanted.fits(sentence.text)
+            and (not unit or states_unit(sentence.text, unit))
+            and (not asked or period in asked | {""})
+        )
 
 
 def on_topic_first(matches: list[Match], question: str) -> list[Match]:

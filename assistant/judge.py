@@ -8,6 +8,7 @@ question, never shown to citizens, who always read the same ``REFUSAL`` sentence
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.answer_types import AnswerType
@@ -86,14 +87,23 @@ def judge_agreement(agreement: float, thresholds: RetrievalSettings) -> Verdict:
 OUTLINE_MIN_DENSE = 0.87  # an outline unit this close to the question is about it even in other words
 
 
-def judge_outline(matches: list[Match]) -> Verdict:
+def judge_outline(matches: list[Match], topic: list[str], is_rare: Callable[[str], bool]) -> Verdict:
     """A broad question is answered from the outline when a part of the report matches it: by a word
-    they share, or closely in meaning. Otherwise the chunk search takes it (and may refuse it)."""
+    they share, or closely in meaning. Otherwise the chunk search takes it (and may refuse it).
+
+    A question about a detail inside a paragraph ("通用航空发展得怎么样", where 通用航空 is one
+    sentence of a paragraph on industry) is the chunk search's too: the paragraph's summary would
+    not be about it."""
     if not matches:
         return Verdict.refuse("the library has no outline")
     best = matches[0]
     if best.keyword <= 0 and best.dense < OUTLINE_MIN_DENSE:
         return Verdict.refuse(f"no part of the outline matches (dense {best.dense:.3f})")
+    if best.unit.point is not None:
+        heading = f"{best.unit.node.title} {best.unit.point.lead}"
+        detail = [t for t in topic if is_rare(t) and t in best.unit.words and t not in heading]
+        if detail:
+            return Verdict.refuse(f"asks about {detail}, a detail of the paragraph the outline matched")
     return ANSWER
 
 

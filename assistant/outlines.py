@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 
 from assistant.outline_answer import PassageFinder
 from index.embedding.base import TextEmbedder
@@ -13,7 +14,7 @@ from index.search.hybrid import HybridRetriever
 from index.search.outline_search import OutlineSearch
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Parsed:
     generation: str
     documents: list[Document]
@@ -24,6 +25,15 @@ class Parsed:
 
     def uses(self, word: str) -> bool:
         return bool(word) and word in self.text
+
+    def is_rare(self, word: str) -> bool:
+        """Said once or twice in the whole library: a detail, not what a part of a report is about."""
+        return 0 < self.text.count(word) <= 2
+
+    @cached_property
+    def characters(self) -> frozenset[str]:
+        """Every character the reports use (all Simplified: see question_text.to_simplified)."""
+        return frozenset(self.text)
 
 
 class Outlines:

@@ -28,11 +28,19 @@ _LIST = re.compile(
 _YESNO = re.compile(r"有没有|是否|是不是|能不能|会不会|有无|可不可以|吗[？?]?\s*$")
 
 
+# What the outline's items are: parts of the work ("哪几方面", "哪几项举措", "哪几篇文章"). A list of
+# named things ("哪四大装备制造基地", "哪几个中心") is stated in a sentence: a fact question.
+_PARTS = re.compile(
+    r"(?:哪|几)[^，。？?]{0,3}(?:方面|项(?!目)|举措|措施|工作|任务|重点|件事|块|部分|领域|篇|文章|能力|环节|步|招|点)"
+    r"|包括(?:什么|哪些|哪几)|分别是|都有什么|哪些(?:举措|措施|工作|任务|方面|能力)"
+)
+
+
 def question_form(question: str) -> Form:
     text = question.strip()
     # Order matters: "有哪些打算" names a broad noun (an overview); "有哪几项举措" counts items (a list).
     if _LIST.search(text) and not re.search(rf"哪些{_BROAD_NOUNS}", text):
-        return "list"
+        return "list" if _PARTS.search(text) else "fact"
     if _OVERVIEW.search(text):
         return "overview"
     if _YESNO.search(text):

@@ -18,7 +18,7 @@ from index.text import STOPWORDS
 _ADMIN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:省|市|县|区|旗|州|盟)")
 _NOT_A_NAME = {"开发", "高新", "经开", "城市", "社区", "园区", "景区", "辖区", "城镇", "新城"}
 # A name does not hold a function word, a count or a question word: "2024年全市" is no "年全" 市.
-_NOT_IN_A_NAME = set("年月日的了在是和与及或个多少哪几这那该各全本我每其")
+_NOT_IN_A_NAME = set("年月日的了在是和与及或个多少哪几这那该各全本我每其户家所项名座亩人次")
 _NOT_A_PLACE = {"全市", "全省", "全国", "全县", "城区", "市区", "县区", "东北", "江南", "江北", "城乡", "乡村", "农村"}
 # "哪家医院最好", "哪个景点最值得去", "推荐一下": opinions and rankings, not what the report states.
 _JUDGEMENT = re.compile(
@@ -28,8 +28,8 @@ _JUDGEMENT = re.compile(
 _FORM_WORDS = frozenset(
     """成绩 成效 成果 打算 计划 安排 部署 工作 做了 干了 举措 措施 方面 哪几 几项 包括 分别 主要 讲了 说了
     变化 亮点 特色 怎么 怎样 如何 多少 多大 多高 多长 几个 哪些 哪个 有何 一年 这一年 这些 今年 明年 去年
-    增长 提高 达到 目标 数量 总量 规模 水平""".split()
-)
+    增长 提高 达到 目标 数量 总量 规模 水平 这次 本次 全会 会议 报告 文件 讲话""".split()
+)  # the last ones name the report itself: "这次全会主要讲了什么" asks about all of it
 
 
 def places_named(question: str, known: Callable[[str], bool]) -> tuple[str, ...]:
