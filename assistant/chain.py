@@ -33,7 +33,7 @@ from assistant.outline_answer import compose
 from assistant.outlines import Outlines
 from assistant.question_forms import asked_periods, question_form
 from assistant.question_terms import topic_terms
-from assistant.question_text import normalise
+from assistant.question_text import is_english, normalise
 from core.errors import ProviderUnavailable
 from core.settings import Settings
 from core.types import Answer, Delta, Message, Passage
@@ -60,6 +60,7 @@ class Turn:
     result: SearchResult | None = None
     sentences: list[Candidate] = field(default_factory=list)  # the passages' sentences, best first
     verdict: Verdict = ANSWER
+    english: bool = False  # asked in English: searched with its Chinese words, answered in the report's
 
 
 class AnswerChain:
@@ -81,6 +82,10 @@ class AnswerChain:
 
     def stream(self, messages: list[Message], doc: str | None = None) -> Iterator[Delta | Answer]:
         turn = self.condense(self.prepare(messages, doc))
+        events = self._answer(turn)
+        yield from _noted_in_english(events) if turn.english else events
+
+    def _answer(self, turn: Turn) -> Iterator[Delta | Answer]:
         broad = self.answer_from_outline(turn) if turn.verdict.answer else None
         if broad is not None:
             yield Delta(broad.text)
@@ -116,6 +121,7 @@ class AnswerChain:
         if self.outlines is not None:  # "２０２４年城鎮就業" searches as "2024年城镇就业"
             question = normalise(question, self.outlines.current().characters)
         turn = Turn(question=question, history=history, doc=self.retriever.scope(question, doc) or None)
+        turn.english = is_english(question)
         turn.verdict = judge_question(question)  # before anything, the LLM's condense step included
         return turn
 
@@ -123,6 +129,9 @@ class AnswerChain:
         """A follow-up question made standalone: the earlier subject carried over, or the LLM's rewrite."""
         year = self.retriever.year_of(turn.doc) if turn.doc else self.settings.corpus.report_year
         turn.standalone = standalone_question(turn.question, turn.history, year)
+        if turn.english and self.outlines is not None:
+            turn.standalone = self.outlines.current().english.to_chinese(turn.question)
+            log.info("English question searched as: %s", turn.standalone)
         if self.llm is not None and turn.history and turn.verdict.answer:
             try:
                 turn.standalone = self.llm.condense(turn.question, turn.history)
@@ -199,6 +208,7 @@ class AnswerChain:
             home_places={p for p in self.retriever.view.places.values() if p},
             named_years=years_in_text(question),
             periods=self.retriever.periods,
+            said_otherwise=parsed.said_otherwise,
         )
 
     def answer_extractive(self, turn: Turn, notice: str = "") -> Iterator[Delta | Answer]:
@@ -258,6 +268,22 @@ def on_topic_first(matches: list[Match], question: str) -> list[Match]:
     if not terms:
         return matches
     return sorted(matches, key=lambda m: not any(t in m.unit.words for t in terms))
+
+
+ENGLISH_NOTE = "The report is in Chinese; this answer quotes it."
+
+
+def _noted_in_english(events: Iterator[Delta | Answer]) -> Iterator[Delta | Answer]:
+    """An answer to an English question says, in English, that it quotes the Chinese report. The
+    pieces wait for the answer (a refusal gets no note); extractive answers take milliseconds."""
+    held = list(events)
+    final = held[-1]
+    if not isinstance(final, Answer) or final.refused:
+        yield from held
+        return
+    yield Delta(ENGLISH_NOTE + "\n")
+    yield from held[:-1]
+    yield replace(final, text=f"{ENGLISH_NOTE}\n{final.text}")
 
 
 def _refuse(reason: str) -> Iterator[Delta | Answer]:

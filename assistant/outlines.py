@@ -7,11 +7,15 @@ import threading
 from dataclasses import dataclass
 from functools import cached_property
 
+from assistant.english import EnglishBridge
 from assistant.outline_answer import PassageFinder
+from assistant.synonyms import Thesaurus
 from index.embedding.base import TextEmbedder
 from index.loader import Document, document_from_stored
 from index.search.hybrid import HybridRetriever
 from index.search.outline_search import OutlineSearch
+
+THESAURUS = Thesaurus()  # one per process: the synonym groups do not depend on the library
 
 
 @dataclass(frozen=True, eq=False)
@@ -22,6 +26,7 @@ class Parsed:
     search: OutlineSearch
     finder: PassageFinder
     text: str  # every report's text, for "does the library use this word at all"
+    words: frozenset[str]  # every report's search tokens (jieba), for dictionaries keyed by words
 
     def uses(self, word: str) -> bool:
         return bool(word) and word in self.text
@@ -29,6 +34,15 @@ class Parsed:
     def is_rare(self, word: str) -> bool:
         """Said once or twice in the whole library: a detail, not what a part of a report is about."""
         return 0 < self.text.count(word) <= 2
+
+    @cached_property
+    def english(self) -> EnglishBridge:
+        """English questions into the Chinese words these reports use (the dictionary loads on first use)."""
+        return EnglishBridge(self.words.__contains__, self.text.count)
+
+    def said_otherwise(self, word: str) -> bool:
+        """The library uses a synonym of ``word`` ("饭堂": 食堂)."""
+        return THESAURUS.said_otherwise(word, self.words.__contains__)
 
     @cached_property
     def characters(self) -> frozenset[str]:
@@ -64,4 +78,5 @@ class Outlines:
             OutlineSearch(documents, self.embedder, self.fusion_weight),
             PassageFinder(self.retriever.passages),
             "\n".join(d.source for d in documents),
+            frozenset().union(*self.retriever.view.vocabulary.values()),
         )
