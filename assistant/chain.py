@@ -216,13 +216,18 @@ class AnswerChain:
 
     def answer_extractive(self, turn: Turn, notice: str = "") -> Iterator[Delta | Answer]:
         assert turn.result is not None
-        text, quotes = self.extractive.compose(turn.standalone, turn.sentences)
-        if not text:
+        short = question_form(turn.standalone) == "fact" and not wants_several(turn.standalone)
+        metric = metric_asked(_as_asked(turn), self.outlines.current().uses) if self.outlines and short else ""
+        composed = self.extractive.compose(
+            turn.standalone, turn.sentences, short=short, metric=metric, focus=turn.question
+        )
+        if not composed.text:
             yield from _refuse("no sentence to quote")
             return
-        for sentence in re.findall(r".+?\[\d+\]", text):
+        for sentence in re.findall(r".+?\[\d+\]", composed.text):
             yield Delta(sentence)
-        yield replace(curate(text, turn.result.passages, quotes), notice=notice)
+        answer = curate(composed.text, turn.result.passages, composed.quotes, composed.highlights)
+        yield replace(answer, notice=notice, form="fact" if short else answer.form)
 
     def answer_llm(self, turn: Turn) -> Iterator[Delta | Answer]:
         assert turn.result is not None and self.llm is not None

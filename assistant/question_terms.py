@@ -86,8 +86,8 @@ _ASKING = re.compile(r"^(?:多少|几|几个|几所|几家|几项|多大|多高|
 
 
 def asked_head(question: str, places: tuple[str, ...] = ()) -> str:
-    """The thing a fact question asks a figure or name of: its last topic word before the question
-    word ("城镇登记失业率是多少" → 失业率), or the first after it ("有多少个社区食堂" → 社区食堂)."""
+    """The thing a fact question asks a figure or name of: the topic word right after the question
+    word ("完成多少投资" → 投资), else the last one before it ("城镇登记失业率是多少" → 失业率)."""
     tagged = _tagged(question)
     topic = set(topic_terms(question, places))
     asking = next((i for i, (w, _) in enumerate(tagged) if _ASKING.match(w)), None)
@@ -97,15 +97,19 @@ def asked_head(question: str, places: tuple[str, ...] = ()) -> str:
     # "固定资产投资" is a fixed phrase (l) and a verbal noun (vn).
     things = [(i, w) for i, (w, flag) in enumerate(tagged) if w in topic and flag in _THING_FLAGS]
     before = [w for i, w in things if i < asking]
-    after = [w for i, w in things if i > asking]
-    return before[-1] if before else (after[0] if after else "")
+    after = [(i, w) for i, w in things if i > asking]
+    following = after[0][1] if after and after[0][0] <= asking + 2 else ""  # "完成多少投资"
+    preceding = before[-1] if before else ""  # "失业率是多少"
+    if following and (not preceding or (is_metric(following) and not is_metric(preceding))):
+        return following
+    return preceding or (after[0][1] if after else "")
 
 
 # What a metric is called: a rate, a price, an amount, a count of people, an index, a code. "失业率",
 # "房价", "利润总额", "常住人口", "CPI". Everyday nouns ("房子", "饭堂", "个体户") name things the
 # report may call otherwise; a metric it never names, it does not give.
 _METRIC = re.compile(
-    r"[率价额量值费票薪]$|收入|工资|人口|利润|产值|投资|指数|面积|浓度|比例|比重|编码|号码|电话|手机号|^[A-Z][A-Z0-9.]+$"
+    r"[率价量值费票薪]$|总额|金额|余额|销售额|营业额|零售额|收入|工资|人口|利润|产值|投资|指数|面积|浓度|比例|比重|编码|号码|电话|手机号|^[A-Z][A-Z0-9.]+$"
 )
 
 
