@@ -185,8 +185,11 @@ class AnswerChain:
         docs = self._outline_scope(turn)
         year = self.retriever.year_of(turn.doc) if turn.doc else self.settings.corpus.report_year
         periods = asked_periods(turn.standalone, named_years(turn.standalone, year), self.retriever.periods)
-        matches = on_topic_first(parsed.search.search(turn.standalone, docs, periods), turn.standalone)
-        verdict = judge_outline(matches, topic_terms(turn.standalone), parsed.is_rare)
+        places = frozenset(p for p in self.retriever.view.places.values() if p)
+        matches = parsed.search.search(turn.standalone, docs, periods, ignore=places)
+        topic = [t for t in topic_terms(turn.standalone) if t not in places]
+        matches = on_topic_first(matches, topic)
+        verdict = judge_outline(matches, topic, parsed.is_rare)
         if not verdict.answer:
             log.info("outline not used: %s", verdict.reason)
             return None
@@ -269,10 +272,9 @@ class AnswerChain:
         )
 
 
-def on_topic_first(matches: list[Match], question: str) -> list[Match]:
+def on_topic_first(matches: list[Match], terms: list[str]) -> list[Match]:
     """Parts of the outline that use a word of the question's topic before those that only resemble it
     ("2023年抓项目有什么成绩": the paragraph on 项目建设, not the whole "2023成就和经验")."""
-    terms = topic_terms(question)
     if not terms:
         return matches
     return sorted(matches, key=lambda m: not any(t in m.unit.words for t in terms))

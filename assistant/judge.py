@@ -91,19 +91,18 @@ def judge_outline(matches: list[Match], topic: list[str], is_rare: Callable[[str
     """A broad question is answered from the outline when a part of the report matches it: by a word
     they share, or closely in meaning. Otherwise the chunk search takes it (and may refuse it).
 
-    A question about a detail inside a paragraph ("通用航空发展得怎么样", where 通用航空 is one
-    sentence of a paragraph on industry) is the chunk search's too: the paragraph's summary would
-    not be about it."""
+    A question about a detail ("通用航空发展得怎么样": 通用航空 is one sentence of a paragraph on
+    industry) is the chunk search's too: a word the library uses once or twice that the matched
+    heading does not name; the section's or paragraph's summary would not be about it."""
     if not matches:
         return Verdict.refuse("the library has no outline")
     best = matches[0]
     if best.keyword <= 0 and best.dense < OUTLINE_MIN_DENSE:
         return Verdict.refuse(f"no part of the outline matches (dense {best.dense:.3f})")
-    if best.unit.point is not None:
-        heading = f"{best.unit.node.title} {best.unit.point.lead}"
-        detail = [t for t in topic if is_rare(t) and t in best.unit.words and t not in heading]
-        if detail:
-            return Verdict.refuse(f"asks about {detail}, a detail of the paragraph the outline matched")
+    heading = f"{best.unit.node.title} {best.unit.point.lead if best.unit.point else ''}"
+    detail = [t for t in topic if is_rare(t) and t in best.unit.body and t not in heading]
+    if detail:
+        return Verdict.refuse(f"asks about {detail}, a detail the matched part of the outline is not about")
     return ANSWER
 
 

@@ -31,6 +31,7 @@ class Draft:
     at: int
     quote: str
     level: int = 1
+    highlight: str = ""  # the clause of ``quote`` the line says, marked in the citation
 
 
 class PassageFinder:
@@ -58,9 +59,19 @@ def _point_line(point: Point, source: str) -> Draft:
     """"千方百计稳定经济运行：前三季度全市GDP增长5.8%"."""
     lead = _trim(point.phrase or point.lead)
     figure = _trim(point.figure)
-    text = f"{lead}：{figure}" if figure and figure not in lead else lead
-    at = source.find(point.figure, point.start) if figure else point.start
-    return Draft(text, max(at, point.start), point.lead)
+    if not figure or figure in lead:
+        return Draft(lead, point.start, point.lead)
+    at = max(source.find(point.figure, point.start), point.start)
+    return Draft(f"{lead}：{figure}", at, _sentence_at(source, at, point.end), highlight=figure)
+
+
+def _sentence_at(source: str, at: int, end: int) -> str:
+    """The sentence of the report that holds offset ``at`` (within its paragraph, ending by ``end``)."""
+    return next((s for s in sentences(source[_sentence_start(source, at) : end])), "")
+
+
+def _sentence_start(source: str, at: int) -> int:
+    return max(source.rfind(mark, 0, at) for mark in "。！？!?\n") + 1
 
 
 def _key_clause(sentence: str) -> str:
@@ -81,7 +92,7 @@ def section_overview(node: OutlineNode, source: str) -> list[Draft]:
             point = next((p for n in child.walk() for p in n.points), None)
             if point is not None:
                 line = _point_line(point, source)
-                lines.append(Draft(f"{child.title}：{line.text}", line.at, line.quote))
+                lines.append(Draft(f"{child.title}：{line.text}", line.at, line.quote, highlight=line.highlight))
     else:
         lines = [_point_line(p, source) for p in node.points]
     return [head, *lines]
@@ -95,7 +106,7 @@ def paragraph_overview(point: Point, source: str) -> list[Draft]:
         clause = _key_clause(sentence)
         at = source.find(sentence, cursor)
         if clause and at >= 0:
-            lines.append(Draft(_trim(clause), at, sentence))
+            lines.append(Draft(_trim(clause), at, sentence, highlight=_trim(clause)))
     return [head, *lines]
 
 
@@ -150,6 +161,7 @@ def compose(form: AnswerForm, matches: list[Match], source: str, root: OutlineNo
     limit = MAX_LINES if form == "overview" else len(drafts)  # a list gives every item
     passages: list[Passage] = []
     quotes: dict[int, str] = {}
+    highlights: dict[int, str] = {}
     lines: list[AnswerLine] = []
     for draft in drafts[:limit]:
         passage = finder.at(match.unit.doc, draft.at)
@@ -158,11 +170,13 @@ def compose(form: AnswerForm, matches: list[Match], source: str, root: OutlineNo
             if passage not in passages:
                 passages.append(passage)
             n = passages.index(passage) + 1
+            if draft.highlight and n not in highlights:  # the sentence with a figure, marked, over a bare lead
+                quotes[n], highlights[n] = draft.quote, draft.highlight
             quotes.setdefault(n, draft.quote)
             cites = (n,)
         lines.append(AnswerLine(draft.text, cites, draft.level))
     text = "\n".join(_as_text(line) for line in lines)
-    answer = curate(text, passages, quotes)
+    answer = curate(text, passages, quotes, highlights)
     first = node.points[0].paragraph if node.points else _first_paragraph(node)
     link = SectionLink(match.unit.doc, first, node.title) if first else None
     return Answer(text=answer.text, citations=answer.citations, form=form, lines=tuple(lines), section=link)

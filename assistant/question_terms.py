@@ -42,13 +42,23 @@ def places_named(question: str, known: Callable[[str], bool]) -> tuple[str, ...]
     """
     found = [
         name
-        for m in _ADMIN_PLACE.finditer(question)
-        if (name := m.group(1)) not in _NOT_A_NAME and not set(name) & _NOT_IN_A_NAME
+        for start in _word_starts(question)  # "三季度松原市" names 松原, not 度松原
+        if (m := _ADMIN_PLACE.match(question, start))
+        and (name := m.group(1)) not in _NOT_A_NAME
+        and not set(name) & _NOT_IN_A_NAME
     ]
     found += [word for word, flag in _tagged(question) if flag == "ns" and not known(word)]
     found += _WIDER.findall(question)
     stripped = [re.sub(r"(?:省|市|县|区)$", "", name) if len(name) > 2 else name for name in found]
     return tuple(dict.fromkeys(p for p in stripped if len(p) >= 2 and p not in _NOT_A_PLACE and "的" not in p))
+
+
+def _word_starts(text: str) -> list[int]:
+    starts, at = [], 0
+    for word, _ in _tagged(text):
+        starts.append(at)
+        at += len(word)
+    return starts
 
 
 @lru_cache(maxsize=4096)

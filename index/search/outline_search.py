@@ -23,6 +23,7 @@ PERIOD_BOOST = 0.25  # the period the question asks about (2023 results or 2024 
 # A broad question is about a part of the report: where a section and one of its paragraphs match
 # alike, the section is the better answer (its paragraphs become the answer's lines).
 SECTION_BOOST = 0.1
+HEADING_WEIGHT = 0.6  # of the keyword side: the heading or lead, against the paragraph's body
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Unit:
     point: Point | None
     text: str  # the title or the lead sentence: what e5 compares with the question
     words: str  # what BM25 reads: the title, or the lead and the paragraph it opens
+    body: str = ""  # all the text the unit stands for: its paragraph, or its section's span
 
     @property
     def period(self) -> str:
@@ -52,14 +54,15 @@ def _units(doc: Document, root: OutlineNode) -> list[Unit]:
     units = []
     for node in root.walk():
         if node.level and node.title:
-            units.append(Unit(doc.doc_id, node, None, node.title, node.title))
+            units.append(Unit(doc.doc_id, node, None, node.title, node.title, doc.source[node.start : node.end]))
         for point in node.points:
             if point.lead:
                 # The lead names the point; the paragraph's own words ("文艺演出" under "文体惠民工程")
                 # let a question in other words find it. The lead counts twice. e5 reads the point in
                 # a few words: a long first sentence (an introduction) is close to every question.
-                words = f"{point.lead} {point.lead} {doc.source[point.start : point.end]}"
-                units.append(Unit(doc.doc_id, node, point, point.phrase or point.lead, words))
+                body = doc.source[point.start : point.end]
+                words = f"{point.lead} {point.lead} {body}"
+                units.append(Unit(doc.doc_id, node, point, point.phrase or point.lead, words, body))
     return units
 
 
@@ -67,6 +70,10 @@ class OutlineSearch:
     def __init__(self, documents: list[Document], embedder: TextEmbedder, fusion_weight: float = 0.5) -> None:
         self.outlines = {doc.doc_id: build_outline(doc) for doc in documents}
         self.units = [unit for doc in documents for unit in _units(doc, self.outlines[doc.doc_id])]
+        # Two fields, as BM25F weighs a title above a body: what the unit is called (a heading, a
+        # lead) and what its paragraph says. A rare word in a long paragraph must not outweigh the
+        # heading that names the question's topic.
+        self.heading = KeywordIndex(tokens(u.text) for u in self.units)
         self.keyword = KeywordIndex(tokens(u.words) for u in self.units)
         texts = [u.text for u in self.units]
         self.vectors = embedder.embed_passages(texts) if texts else np.zeros((0, 1))
@@ -74,14 +81,22 @@ class OutlineSearch:
         self.fusion_weight = fusion_weight
 
     def search(
-        self, question: str, docs: frozenset[str] | None = None, periods: frozenset[str] = frozenset(), k: int = 5
+        self,
+        question: str,
+        docs: frozenset[str] | None = None,
+        periods: frozenset[str] = frozenset(),
+        k: int = 5,
+        ignore: frozenset[str] = frozenset(),
     ) -> list[Match]:
-        """The best units for the question, among ``docs`` (all when None), preferring ``periods``."""
+        """The best units for the question, among ``docs`` (all when None), preferring ``periods``;
+        ``ignore``: words that say nothing about the topic here (the report's own place, "松原")."""
         if not self.units:
             return []
         dense = self.vectors @ self.embedder.embed_queries([question])[0]
-        keyword = self.keyword.scores([t for t in tokens(question) if not is_time_word(t)])
-        fused = self.fusion_weight * unit_scale(dense) + (1 - self.fusion_weight) * unit_scale(keyword)
+        words = [t for t in tokens(question) if not is_time_word(t) and t not in ignore]
+        keyword = self.keyword.scores(words)
+        heading = HEADING_WEIGHT * unit_scale(self.heading.scores(words)) + (1 - HEADING_WEIGHT) * unit_scale(keyword)
+        fused = self.fusion_weight * unit_scale(dense) + (1 - self.fusion_weight) * heading
         fused += PERIOD_BOOST * np.array([u.period in periods for u in self.units], dtype=np.float64)
         fused += SECTION_BOOST * np.array([u.point is None for u in self.units], dtype=np.float64)
         allowed = np.array([docs is None or u.doc in docs for u in self.units])
