@@ -9,7 +9,8 @@ import pytest
 from web_support import serving
 
 from core.types import Citation
-from ui import PENDING, Turn, answer_markup, chat_messages, notice_markup, sources_markup
+from ui.markup import PENDING, answer_markup, chat_messages, notice_markup, sources_markup
+from ui.turn import Turn
 
 GDP = "2023年前三季度松原市GDP增长了多少？"
 ATTACK = "<img src=x onerror=alert(1)> 前三季度GDP增长了多少？"
