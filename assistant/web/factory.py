@@ -72,7 +72,7 @@ def mount_ui(app: FastAPI, settings: Settings, assistant: Assistant) -> None:
     except ModuleNotFoundError as exc:
         if exc.name != "ui":
             raise
-        raise ConfigError("ui.py (the Gradio page) is not importable: reinstall, or serve with ui=False") from exc
+        raise ConfigError("ui (the Gradio page) is not importable: reinstall, or serve with ui=False") from exc
     blocks = page.build_ui(settings, assistant)
     # show_error=False: unexpected exceptions reach citizens as Gradio's generic notice, not in English.
     gr.mount_gradio_app(

@@ -10,6 +10,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import pytest
 from web_support import serving
 
 from assistant.feedback import FeedbackStore
+from core.types import Answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -268,3 +270,118 @@ def test_widget_reports_rate_limits_in_chinese(open_page: Callable[..., Any], se
     assert bubble.inner_text() == "请求太频繁，请稍后再试"
     assert "err" in (bubble.get_attribute("class") or "")
     assert page.locator("report-assistant textarea").input_value() == GDP  # kept, to send again
+
+
+# -- list and overview answers drawn as lists; the clause that answers a fact -------------------
+
+LIST = "2024年建设幸福宜居城市包括哪几方面？"
+OVERVIEW = "2023年松原经济总体怎么样？"
+FACT, FIGURE = "2024年城镇新增就业目标是多少？", "1.7万人"
+SECTION_LINK = r"/report\?doc=songyuan-2023-plenary-report#p\d+"
+
+
+class Highlighting:
+    """The real assistant; where the chain leaves a cited sentence without the clause that answers, the
+    clause holding ``figure`` is filled in, so the browser shows how a highlight is drawn either way."""
+
+    def __init__(self, inner: Any, figure: str) -> None:
+        self.inner, self.figure = inner, figure
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def stream(self, messages: Any, doc: str | None = None) -> Iterator[Any]:
+        for event in self.inner.stream(messages, doc):
+            yield self.mark(event) if isinstance(event, Answer) else event
+
+    def answer(self, messages: Any, doc: str | None = None) -> Any:
+        return self.mark(self.inner.answer(messages, doc))
+
+    def mark(self, answer: Answer) -> Answer:
+        def clause(quote: str) -> str:
+            return next((part for part in re.split(r"[,，、;；。]", quote) if self.figure in part), "")
+
+        cited = [c if c.highlight else replace(c, highlight=clause(c.quote)) for c in answer.citations]
+        return replace(answer, citations=cited)
+
+
+@pytest.fixture(scope="module")
+def highlighting_url(real_settings: Any, assistant: Any) -> Iterator[str]:
+    with serving(real_settings, Highlighting(assistant, FIGURE), ui=True) as base:
+        yield base
+
+
+def check_lines(answer: Any, tag: str, link: str) -> list[str]:
+    """The answer's items in a real <ol>/<ul>, each ending in its [n] links to passages that exist."""
+    items = answer.locator(f"{tag} > li")
+    assert items.count() >= 2
+    for item in items.all():
+        hrefs = [a.get_attribute("href") for a in item.locator("a.cite").all()]
+        assert hrefs and all(re.fullmatch(link, h) for h in hrefs), hrefs
+    return items.all_inner_texts()
+
+
+def test_page_draws_a_list_answer_as_a_numbered_list(open_page: Callable[..., Any], url: str) -> None:
+    page = open_page(f"{url}/")
+    ask_on_page(page, LIST)
+    answer = page.locator("#chat [data-testid='bot']").last
+    answer.locator("ol.answer-lines").wait_for(timeout=ANSWER_TIMEOUT)
+    items = check_lines(answer, "ol.answer-lines", r"#src-1-\d+")
+    assert any("提品质" in item for item in items)
+    assert "幸福宜居城市" in answer.locator(".answer-point strong").first.inner_text()
+    for href in {a.get_attribute("href") for a in answer.locator("a.cite").all()}:
+        assert page.locator(href).count() == 1  # each marker has its passage in the 来源 panel
+    more = answer.locator(".answer-more a", has_text="查看全部")
+    assert re.fullmatch(SECTION_LINK, more.get_attribute("href")) and more.get_attribute("target") == "_blank"
+    page.screenshot(path=ARTIFACTS / "page-list.png", full_page=True)
+
+
+def test_page_draws_an_overview_as_a_bulleted_list(open_page: Callable[..., Any], url: str) -> None:
+    page = open_page(f"{url}/")
+    ask_on_page(page, OVERVIEW)
+    answer = page.locator("#chat [data-testid='bot']").last
+    answer.locator("ul.answer-lines").wait_for(timeout=ANSWER_TIMEOUT)
+    items = check_lines(answer, "ul.answer-lines", r"#src-1-\d+")
+    assert any("5.8%" in item for item in items)
+    assert answer.locator("ul.answer-lines > li").first.evaluate("li => getComputedStyle(li).display") == "list-item"
+    page.screenshot(path=ARTIFACTS / "page-overview.png", full_page=True)
+
+
+def test_page_marks_the_clause_that_answers_a_fact(open_page: Callable[..., Any], highlighting_url: str) -> None:
+    page = open_page(f"{highlighting_url}/")
+    ask_on_page(page, FACT)
+    hit = page.locator("#sources li.src mark mark.hit").first
+    hit.wait_for(timeout=ANSWER_TIMEOUT)
+    assert FIGURE in hit.inner_text() and hit.inner_text() != hit.locator("xpath=..").inner_text()
+    page.screenshot(path=ARTIFACTS / "page-fact.png", full_page=True)
+
+
+def test_widget_draws_list_and_overview_answers_as_lists(open_page: Callable[..., Any], url: str) -> None:
+    page = open_page(f"{url}/widget/demo", height=1000)
+    page.locator("report-assistant .launcher").click()
+    bubble = ask_widget(page, LIST)
+    items = check_lines(bubble, ".ans ol", r"#m1-\d+")
+    assert any("提品质" in item for item in items)
+    assert bubble.locator(".ans p b").first.inner_text().startswith("在建设幸福宜居城市")
+    more = bubble.locator(".ans a", has_text="查看全部")
+    assert re.fullmatch(re.escape(url) + SECTION_LINK, more.get_attribute("href"))
+    assert more.get_attribute("target") == "_blank" and more.get_attribute("rel") == "noopener"
+    bubble.locator("a.cite").first.click()
+    assert page.evaluate(FOCUSED_IN_WIDGET) is not None  # the marker moved focus to its passage
+    page.screenshot(path=ARTIFACTS / "widget-list.png")
+
+    page.locator("report-assistant button.new").click()  # a new conversation: not a follow-up of the list
+    page.locator("report-assistant textarea").focus()
+    bubble = ask_widget(page, OVERVIEW)
+    assert any("5.8%" in item for item in check_lines(bubble, ".ans ul", r"#m2-\d+"))
+    page.screenshot(path=ARTIFACTS / "widget-overview.png")
+
+
+def test_widget_marks_the_clause_that_answers_a_fact(open_page: Callable[..., Any], highlighting_url: str) -> None:
+    page = open_page(f"{highlighting_url}/widget/demo", height=1000)
+    page.locator("report-assistant .launcher").click()
+    bubble = ask_widget(page, FACT)
+    hit = bubble.locator("q mark").first
+    assert FIGURE in hit.inner_text() and hit.inner_text() != bubble.locator("q").first.inner_text()
+    assert bubble.locator(".ans").count() == 0 and bubble.locator("a.cite").count() >= 1
+    page.screenshot(path=ARTIFACTS / "widget-fact.png")

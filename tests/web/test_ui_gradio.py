@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from web_support import serving
 
-from core.types import Citation
-from ui import PENDING, Turn, answer_markup, chat_messages, notice_markup, sources_markup
+from core.types import Answer, AnswerForm, AnswerLine, Citation, SectionLink
+from ui.markup import PENDING, answer_markup, chat_messages, notice_markup, passage_markup, sources_markup
+from ui.turn import Turn
 
 GDP = "2023年前三季度松原市GDP增长了多少？"
 ATTACK = "<img src=x onerror=alert(1)> 前三季度GDP增长了多少？"
@@ -112,3 +114,57 @@ def test_refusals_and_notices_are_shown() -> None:
 
 def test_a_pending_answer_shows_progress() -> None:
     assert chat_messages([Turn(question="q")])[1]["content"] == PENDING
+
+
+# -- list and overview answers, and the clause that answers a fact ----------------------------
+
+LINES = (
+    AnswerLine("在建设幸福宜居城市上勇当先锋<script>", (), level=0),
+    AnswerLine("要抓建管、提品质", (1,)),
+    AnswerLine("优服务、<b>解难题</b>", (2, 3)),
+)
+SECTION = SectionLink(doc="r&x", paragraph=39, title="幸福宜居城市")
+
+
+def finished(form: AnswerForm, lines: tuple[AnswerLine, ...] = LINES) -> Turn:
+    answer = Answer(text="标题\n- 要抓建管、提品质[1]\n- 优服务[2][3]", form=form, lines=lines, section=SECTION)
+    return Turn(question="q").finish(answer)
+
+
+def test_a_list_answer_is_a_numbered_list_of_its_lines_each_with_its_markers() -> None:
+    html = chat_messages([finished("list")])[1]["content"]
+    assert html.startswith('<p class="answer-point"><strong>在建设幸福宜居城市上勇当先锋&lt;script&gt;</strong></p>')
+    assert '<ol class="answer-lines"><li>要抓建管、提品质<a class="cite" href="#src-1-1">[1]</a></li>' in html
+    assert '<li>优服务、&lt;b&gt;解难题&lt;/b&gt;<a class="cite" href="#src-1-2">[2]</a>' in html
+    assert '<a class="cite" href="#src-1-3">[3]</a></li></ol>' in html
+    assert "<script>" not in html and "<b>" not in html and "<br>" not in html  # drawn from lines, not text
+    assert '<a href="/report?doc=r%26x#p39" target="_blank" rel="noopener">查看全部</a>' in html
+
+
+def test_an_overview_is_a_bulleted_list_and_several_points_each_open_their_own() -> None:
+    two = (*LINES, AnswerLine("第二部分", (4,), level=0), AnswerLine("一项", (5,)))
+    html = chat_messages([finished("overview", two)])[1]["content"]
+    assert html.count('<ul class="answer-lines">') == 2 and "<ol" not in html
+    assert html.index("第二部分") > html.index("</ul>") and 'href="#src-1-4">[4]</a></strong></p>' in html
+
+
+def test_while_streaming_the_text_shows_and_the_final_answer_brings_the_lists() -> None:
+    streaming = Turn(question="q").grow("标题\n- 要抓建管[1]")
+    assert chat_messages([streaming])[1]["content"] == '标题<br>- 要抓建管<a class="cite" href="#src-1-1">[1]</a>'
+    fact = Turn(question="q").finish(Answer(text="增长5.8%[1]", lines=LINES))
+    assert "<ol" not in chat_messages([fact])[1]["content"]  # a fact's lines, if any, are not a list
+    no_lines = Turn(question="q").finish(Answer(text="一项[1]", form="list"))
+    assert chat_messages([no_lines])[1]["content"] == '一项<a class="cite" href="#src-1-1">[1]</a>'
+
+
+def test_the_clause_that_answers_is_marked_inside_the_cited_sentence() -> None:
+    cited = replace(CITATION, highlight="GDP增长5.8%")
+    html = sources_markup([Turn(question="q", citations=(cited,), done=True)], 2023)
+    assert '<mark>前三季度全市<mark class="hit">GDP增长5.8%</mark>。</mark>' in html
+
+
+def test_a_highlight_is_escaped_and_found_even_outside_the_quote() -> None:
+    hostile = replace(CITATION, text="甲<b>乙</b>丙。", quote="", highlight="<b>乙</b>")
+    assert passage_markup(hostile) == '甲<mark class="hit">&lt;b&gt;乙&lt;/b&gt;</mark>丙。'
+    missing = replace(CITATION, highlight="不在文中")
+    assert passage_markup(missing) == passage_markup(CITATION)

@@ -38,6 +38,12 @@ li{margin:6px 0 0;padding:6px 8px;border-left:4px solid var(--c);background:#faf
 .path{color:#444}
 .doc{font-weight:700}
 q{display:block;quotes:none;background:#fff3b0;margin:2px 0}
+mark{background:#ffc233;color:inherit;font-weight:700}
+.ans{white-space:normal}
+.ans p{margin:0}
+.ans b{font-weight:700}
+.ans ol,.ans ul{margin:4px 0;padding-left:1.6em;list-style:revert}
+.ans li{margin:4px 0 0;padding:0;border:0;background:none;font-size:1em}
 .fb{margin-top:6px;display:flex;gap:6px}
 .fb button,.chip{background:#fff;border-color:#767676;color:#1a1a1a;min-height:44px;padding:2px 12px}
 .fb button[aria-pressed=true]{background:#1a1a1a;color:#fff}
@@ -239,18 +245,15 @@ form button:disabled{opacity:.6;cursor:wait}
       throw failure('回答中断了，请重试。');
     }
 
-    // The final answer replaces the streamed text: markers become links to the passages below.
+    // The final answer replaces the streamed text: markers become links to the passages below; list and
+    // overview answers are drawn from their lines as real lists.
     render(bubble, text, final) {
       const n = ++this.count;
       const cited = new Map((final.citations || []).map((c) => [Number(c.n), c]));
-      text.replaceChildren();
-      let last = 0;
-      for (const match of final.answer.matchAll(/\[(\d{1,3})\]/g)) {
-        text.append(final.answer.slice(last, match.index));
-        last = match.index + match[0].length;
-        const c = cited.get(Number(match[1]));
-        if (!c) { text.append(match[0]); continue; }
-        const link = text.appendChild(el('a', 'cite', match[0]));
+      const cite = (node, k) => {
+        const c = cited.get(Number(k));
+        if (!c) { node.append(`[${k}]`); return; }
+        const link = node.appendChild(el('a', 'cite', `[${c.n}]`));
         link.href = `#m${n}-${c.n}`;
         link.setAttribute('aria-label', `来源${c.n}`);
         link.onclick = (e) => {
@@ -259,12 +262,55 @@ form button:disabled{opacity:.6;cursor:wait}
           target.scrollIntoView({ block: 'nearest' });
           target.focus();
         };
+      };
+      const lines = final.lines || [];
+      const tag = { list: 'ol', overview: 'ul' }[final.form];
+      if (tag && lines.length) text.replaceWith(this.lines(final, tag, cite));
+      else {
+        text.replaceChildren();
+        let last = 0;
+        for (const match of final.answer.matchAll(/\[(\d{1,3})\]/g)) {
+          text.append(final.answer.slice(last, match.index));
+          last = match.index + match[0].length;
+          cite(text, match[1]);
+        }
+        text.append(final.answer.slice(last));
       }
-      text.append(final.answer.slice(last));
       if (final.refused) bubble.append(el('p', 'note', '未在报告中找到可靠依据，本次没有作答。'));
       if (final.notice) bubble.append(el('p', 'note', final.notice));
       if (cited.size) bubble.append(this.sources(n, [...cited.values()]));
       if (final.id && !final.refused) bubble.append(this.feedback(final.id));
+    }
+
+    // The section's point as a short bold line, its items as a list (numbered for a list), then 查看全部.
+    lines(final, tag, cite) {
+      const box = el('div', 'ans');
+      let list = null;
+      for (const line of final.lines) {
+        let row;
+        if (line.level) {
+          list ||= box.appendChild(el(tag));
+          row = list.appendChild(el('li'));
+        } else {
+          row = box.appendChild(el('p')).appendChild(el('b'));
+          list = null;
+        }
+        row.append(line.text || '');
+        for (const k of line.cites || []) cite(row, k);
+      }
+      const s = final.section;
+      if (s && Number.isInteger(s.paragraph) && s.paragraph > 0) {
+        box.appendChild(el('p')).append(this.reportLink(s.doc, s.paragraph, '查看全部'));
+      }
+      return box;
+    }
+
+    reportLink(doc, paragraph, label) {
+      const link = el('a', '', label);
+      link.href = `${API}/report?doc=${encodeURIComponent(doc || '')}#p${paragraph}`;
+      link.target = '_blank';
+      link.rel = 'noopener';
+      return link;
     }
 
     sources(n, citations) {
@@ -277,12 +323,13 @@ form button:disabled{opacity:.6;cursor:wait}
         item.append(el('b', '', `[${c.n}] `));
         if (this.several && c.title) item.append(el('span', 'doc', `${c.title} › `));
         item.append(el('span', 'path', c.section || ''));
-        item.append(el('q', '', c.quote || (c.text || '').slice(0, 80)));
+        const quote = item.appendChild(el('q', '', c.quote || (c.text || '').slice(0, 80)));
+        const at = c.highlight && c.quote ? c.quote.indexOf(c.highlight) : -1;
+        if (at >= 0) { // the clause that answers, marked inside its sentence
+          quote.replaceChildren(c.quote.slice(0, at), el('mark', '', c.highlight), c.quote.slice(at + c.highlight.length));
+        }
         if (Number.isInteger(c.paragraph) && c.paragraph > 0) {
-          const link = item.appendChild(el('a', '', `查看报告原文第${c.paragraph}段`));
-          link.href = `${API}/report?doc=${encodeURIComponent(c.doc || '')}#p${c.paragraph}`;
-          link.target = '_blank';
-          link.rel = 'noopener';
+          item.append(this.reportLink(c.doc, c.paragraph, `查看报告原文第${c.paragraph}段`));
         }
       }
       return list;
