@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from settings_support import with_changes
 
 from core.errors import AssistantError, CorpusError, IndexNotBuilt
 from core.settings import Settings
@@ -50,7 +51,7 @@ class CountingEmbedder(HashEmbedder):
 
 
 def _with_corpus(settings: Settings, *paths: Path) -> Settings:
-    return settings.model_copy(update={"corpus": settings.corpus.model_copy(update={"paths": list(paths)})})
+    return with_changes(settings, corpus={"paths": list(paths)})
 
 
 def _copy_report(tmp_path: Path) -> Path:
