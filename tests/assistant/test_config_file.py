@@ -49,6 +49,12 @@ def _fields(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, Fie
             yield from _fields(section, f"{prefix}{name}.")
 
 
+def _typed(info: FieldInfo, value: Any) -> Any:
+    """``value`` as the field would hold it (e.g. "7860" -> 7860)."""
+    assert info.annotation is not None
+    return TypeAdapter(info.annotation).validate_python(value)
+
+
 def _raw_config() -> dict[str, Any]:
     data = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
@@ -63,9 +69,9 @@ def test_config_yaml_repeats_no_default_without_a_reason() -> None:
         default = info.get_default(call_default_factory=True)
         hook = HOOK.match(value) if isinstance(value, str) else None
         if hook:  # the hook is the point; its fallback must be the field's default, not a second one
-            if TypeAdapter(info.annotation).validate_python(hook.group(1) or "") != default:
+            if _typed(info, hook.group(1) or "") != default:
                 stale_fallbacks.append(f"{key}: {value!r} (the field's default is {default!r})")
-        elif TypeAdapter(info.annotation).validate_python(value) == default and key not in SHOWN:
+        elif _typed(info, value) == default and key not in SHOWN:
             repeated.append(f"{key}: {value!r}")
     assert not repeated, f"config.yaml repeats field defaults (remove them, or add to SHOWN with why): {repeated}"
     assert not stale_fallbacks, f"${{VAR:fallback}} in config.yaml differs from the field default: {stale_fallbacks}"
