@@ -11,7 +11,8 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from core.settings import Settings, deep_merge, load_settings
+from core.config_file import deep_merge
+from core.settings import Settings, load_settings
 
 TESTS = Path(__file__).resolve().parent
 TEST_PROFILE = TESTS / "settings-test.yaml"
