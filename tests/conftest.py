@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from settings_support import make_settings
+from settings_support import STATE_ENV, make_settings
 
 from core.settings import Settings
 
@@ -53,7 +53,10 @@ def chroma_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
 
 
 @pytest.fixture()
-def hash_settings(tmp_path: Path) -> Settings:
+def hash_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    # Also named in the environment for the test's length: some tests load the same profile again
+    # through ASSISTANT_CONFIG (the app factory, the CLI) and must find the same state folder.
+    monkeypatch.setenv(STATE_ENV, str(tmp_path))
     return make_settings(tmp_path)
 
 
