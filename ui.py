@@ -12,17 +12,19 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from importlib.resources import files
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import gradio as gr
 
-from assistant.feedback import FeedbackStore
-from assistant.privacy import mask_personal_data
-from assistant.web.answering import AssistantLike
-from assistant.web.suggestions import suggest_questions
+from assistant.suggestions import suggest_questions
 from core.errors import AssistantError
 from core.settings import Settings
 from core.types import Answer, Citation, Message
+
+if TYPE_CHECKING:  # types only: the page needs none of their code
+    from assistant.service import Assistant
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,11 @@ REFUSED = "未在报告中找到可靠依据，本次没有作答。您可以换
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 View = tuple[str, list[dict[str, str]], str, str, list["Turn"]]  # box, chat, sources, notice, state
+
+
+def page_asset(name: str) -> str:
+    """The page's own CSS and script, shipped as files beside the widget's (package data)."""
+    return files("assistant.web").joinpath("static", name).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -191,10 +198,9 @@ def best_effort(record: Callable[..., object], *args: str) -> None:
 class ChatPage:
     """The page's handlers, bound to one assistant; Gradio keeps each visitor's turns in a gr.State."""
 
-    def __init__(self, settings: Settings, assistant: AssistantLike) -> None:
+    def __init__(self, settings: Settings, assistant: Assistant) -> None:
         self.assistant = assistant
         self.year = settings.corpus.report_year
-        self.store = FeedbackStore.from_settings(settings)
 
     @property
     def years(self) -> dict[str, int]:
@@ -223,8 +229,6 @@ class ChatPage:
             log.exception("unexpected failure answering a question")
             yield self.view(turns, question, notice_markup(error=AssistantError.user_message), years)
             return
-        if turn.refused:
-            best_effort(self.store.log_unanswered, mask_personal_data(turn.question), turn.reason or "refused")
 
     def clear(self) -> View:
         return self.view([])
@@ -235,13 +239,14 @@ class ChatPage:
         if data.liked in (None, "") or not 0 <= index // 2 < len(turns):
             return  # taking a rating back stores nothing
         rating = "up" if data.liked in (True, "Like") else "down"
-        best_effort(self.store.add_feedback, turns[index // 2].message_id, rating)
+        best_effort(self.assistant.feedback.add_feedback, turns[index // 2].message_id, rating)
 
 
 # -- the page ---------------------------------------------------------------------------------
 
 
-def build_ui(settings: Settings, assistant: AssistantLike) -> gr.Blocks:
+def build_ui(settings: Settings, assistant: Assistant) -> gr.Blocks:
+    """The page; ratings go to the assistant's database, the one the API writes to as well."""
     documents = assistant.documents()
     library = assistant.library()
     several = len(library) > 1
@@ -252,7 +257,8 @@ def build_ui(settings: Settings, assistant: AssistantLike) -> gr.Blocks:
         turns = gr.State([])
         # mount_gradio_app takes the page CSS, not build_ui: a gr.HTML head brings our own.
         only = "" if several else documents[0].doc_id
-        gr.HTML(header_markup(title, only), head=f"<style>{CSS}</style>", js_on_load=PAGE_JS)
+        head = f"<style>{page_asset('ui.css')}</style>"
+        gr.HTML(header_markup(title, only), head=head, js_on_load=page_asset("ui.js"))
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=320):
                 scope: gr.components.Component = (
@@ -319,65 +325,3 @@ def build_ui(settings: Settings, assistant: AssistantLike) -> gr.Blocks:
         chat.clear(page.clear, None, outputs, api_visibility="private")
         chat.like(page.feedback, [turns], None, api_visibility="private")
     return demo
-
-
-# A marker's href is "#src-T-N": scroll its passage into view ourselves, so the page does not jump
-# and the passage takes focus for keyboard and screen-reader users.
-PAGE_JS = """
-document.documentElement.lang = 'zh-CN';
-if (!window.__reportPage) {
-  window.__reportPage = true;
-  document.addEventListener('click', (event) => {
-    const link = event.target.closest && event.target.closest('a[href^="#src-"]');
-    const target = link && document.getElementById(link.getAttribute('href').slice(1));
-    if (!target) return;
-    event.preventDefault();
-    event.stopPropagation();
-    const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
-    target.scrollIntoView({behavior: still ? 'auto' : 'smooth', block: 'center'});
-    target.focus({preventScroll: true});
-    target.classList.remove('flash');
-    void target.offsetWidth;  // restart the animation
-    target.classList.add('flash');
-  }, true);
-  // Gradio labels each message with its raw content, our markup included: let readers read the text.
-  const unlabel = () => document.querySelectorAll('#chat [data-testid][aria-label]')
-    .forEach((message) => message.removeAttribute('aria-label'));
-  new MutationObserver(unlabel).observe(document.body,
-    {subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label']});
-}
-"""
-
-CSS = """
-.gradio-container { --button-primary-background-fill: #b30000; --button-primary-text-color: #fff;
-  --button-primary-background-fill-hover: #8a0000; --button-primary-border-color: #b30000; }
-.page-head h1 { font-size: 1.6rem; margin: .2em 0; color: #8a0000; }
-.page-head p, .hint { font-size: 1rem; margin: 0 0 .5em; }
-.page-head a, #sources .src-link { color: #0b4ea2; text-decoration: underline; }
-#chat .message-content { font-size: 1.125rem; line-height: 1.75; }
-#chat a.cite { color: #0b4ea2; font-weight: 600; text-decoration: none; padding: 0 1px; }
-#chat a.cite:hover { text-decoration: underline; }
-#chat a.cite:focus-visible, #sources .src:focus { outline: 3px solid #0b4ea2; outline-offset: 2px; }
-#suggestions { gap: 8px; }
-#suggestions button { flex: 0 0 auto !important; max-width: 100%; font-size: 1rem; font-weight: normal;
-  white-space: normal; text-align: left; }
-#sources h2 { font-size: 1.25rem; margin: 0 0 .5em; }
-#sources h3 { font-size: .95rem; color: #444; margin: .8em 0 .3em; font-weight: 600; }
-#sources ol { list-style: none; padding: 0; margin: 0; }
-#sources .src { border: 1px solid #ddd; border-left: 4px solid #b30000; border-radius: 6px; list-style: none;
-  padding: .6em .8em; margin: 0 0 .7em; background: #fff; color: #1a1a1a; scroll-margin: 80px; }
-#sources .src.flash { animation: src-flash 1.6s ease-out; }
-@keyframes src-flash { from { background: #fff3c4; } to { background: #fff; } }
-#sources .src-meta { display: flex; flex-wrap: wrap; gap: .4em; align-items: baseline; font-size: .9rem; }
-#sources .src-n { font-weight: 700; color: #8a0000; }
-#sources .src-period { background: #8a0000; color: #fff; border-radius: 3px; padding: 0 .4em; }
-#sources .src-path { color: #444; }
-#sources .src-doc { font-weight: 600; color: #1a1a1a; }
-#sources .src-text { margin: .4em 0; line-height: 1.75; color: #1a1a1a; font-size: 1rem; }
-#sources .src-text mark { background: #ffe58a; color: #1a1a1a; padding: 0 1px; }
-#sources .src-empty { color: #555; }
-#notice .notice { border-radius: 6px; padding: .6em .8em; margin: 0 0 .5em; font-size: 1rem; }
-#notice .notice-refused, #notice .notice-info { background: #fff7e0; border: 1px solid #e0b000;
-  color: #5c4300; }
-#notice .notice-error { background: #fdecec; border: 1px solid #c00; color: #8a0000; }
-"""

@@ -45,7 +45,7 @@ TYPES = (
     ),
     AnswerType(
         "money",
-        re.compile(r"多少钱|价格|价钱|票价|房价|工资|薪资|收费|费用是多少|多少元"),
+        re.compile(r"多少钱|价格|价钱|票价|房价|工资|薪资|收费|费用是多少|多少[万亿千百]*元|总额|金额"),
         _pattern(r"\d[\d.]*\s*(?:万|亿)?元"),
     ),
     AnswerType(
@@ -71,3 +71,21 @@ TYPES = (
 
 def expected_type(question: str) -> AnswerType | None:
     return next((t for t in TYPES if t.asks.search(question)), None)
+
+
+# "多少人次", "多少万吨": the unit the question measures in. A growth rate does not answer it ("旅客吞吐量
+# 是多少人次" where the report gives "增长144%"), nor does a figure in another unit. Counters of things
+# (个, 户, 家, 所…) are left out: reports count one thing with several ("多少家企业": "20户").
+_UNITS = "人次|元|吨|斤|亩|公里|千米|米|千瓦|人"
+_ASKED_UNIT = re.compile(rf"多少(?:个)?[万亿千百]*({_UNITS})")
+
+
+def asked_unit(question: str) -> str:
+    """The unit a question asks a figure in ("多少人次" → 人次), or ""."""
+    match = _ASKED_UNIT.search(question)
+    return match.group(1) if match else ""
+
+
+def states_unit(sentence: str, unit: str) -> bool:
+    """The sentence gives a number in ``unit`` ("460万人次" for 人次; "80.7亿元" for 亿元 and 元)."""
+    return bool(re.search(rf"\d[\d.]*\s*(?:余|多)?[万亿千百]*{re.escape(unit)}", sentence))

@@ -1,6 +1,7 @@
-"""The answering chain: validate → make standalone → retrieve → refuse or answer → cite.
+"""The answering chain as plain, named steps: prepare → condense → retrieve → judge → answer.
 
-Built from LangChain runnables; it streams ``Delta`` text pieces and ends with one ``Answer``.
+``stream`` runs them in order and yields ``Delta`` text pieces, then one ``Answer``. Every
+answer-or-refuse decision is the judge's (``assistant/judge.py``); the steps only gather what it weighs.
 """
 
 from __future__ import annotations
@@ -10,54 +11,56 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
-
-from assistant.answer_types import AnswerType, expected_type
+from assistant.answer_types import AnswerType, asked_unit, expected_type, states_unit
 from assistant.citations import curate
 from assistant.extractive import Candidate, ExtractiveAnswerer, wants_several
 from assistant.followup import standalone_question
-from assistant.guard import clean_conversation, is_injection, is_other_task
+from assistant.guard import clean_conversation
+from assistant.judge import (
+    ANSWER,
+    REFUSAL,
+    Evidence,
+    Verdict,
+    judge_agreement,
+    judge_evidence,
+    judge_llm_reply,
+    judge_outline,
+    judge_question,
+)
 from assistant.llm import LLMAnswerer
+from assistant.near_miss import NearMiss, near_miss
+from assistant.outline_answer import compose
+from assistant.outlines import Outlines
+from assistant.question_forms import asked_periods, question_form
+from assistant.question_terms import topic_terms
+from assistant.question_text import is_english, normalise
 from core.errors import ProviderUnavailable
 from core.settings import Settings
-from core.types import Answer, Message, Passage
-from index.retrieval import HybridRetriever, SearchResult
+from core.types import Answer, Delta, Message, Passage
+from index.search.hybrid import HybridRetriever, SearchResult
+from index.search.outline_search import Match
+from index.text import named_years, years_in_text
 
 log = logging.getLogger(__name__)
 
-REFUSAL = "抱歉，这份报告中没有找到与您的问题相关的内容，我无法回答。您可以换个问法，或询问报告涉及的工作成绩和目标。"
 FALLBACK_NOTICE = "智能回答服务暂时不可用，以下是从报告原文中直接摘录的内容。"
-COVERAGE_WEIGHT = 0.05
 TYPE_WINDOW = 5  # how many of the best sentences may supply a typed answer ("多少钱" → an amount in 元)
 
-
-@dataclass(frozen=True)
-class Delta:
-    """A piece of answer text, as it is produced."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Query:
-    """A conversation, and the report it is scoped to (None: the whole library)."""
-
-    messages: list[Message]
-    doc: str | None = None
+__all__ = ["FALLBACK_NOTICE", "REFUSAL", "AnswerChain", "Delta"]
 
 
 @dataclass
 class Turn:
+    """One question on its way through the steps."""
+
     question: str
     history: list[Message]
     doc: str | None = None
     standalone: str = ""
     result: SearchResult | None = None
     sentences: list[Candidate] = field(default_factory=list)  # the passages' sentences, best first
-    evidence: float = 0.0
-    agreement: float = 0.0
-    refusal: str = ""  # why, for operators; empty when the question will be answered
-    trace: dict[str, object] = field(default_factory=dict)
+    verdict: Verdict = ANSWER
+    english: bool = False  # asked in English: searched with its Chinese words, answered in the report's
 
 
 class AnswerChain:
@@ -67,33 +70,69 @@ class AnswerChain:
         retriever: HybridRetriever,
         extractive: ExtractiveAnswerer,
         llm: LLMAnswerer | None = None,
+        outlines: Outlines | None = None,
     ) -> None:
         self.settings = settings
         self.retriever = retriever
         self.extractive = extractive
         self.llm = llm
-        self.runnable: Runnable = (
-            RunnableLambda(self.prepare).with_config(run_name="prepare")
-            | RunnableLambda(self.condense).with_config(run_name="condense")
-            | RunnableLambda(self.retrieve).with_config(run_name="retrieve")
-            | RunnableGenerator(self._generate).with_config(run_name="generate")
-        )
+        self.outlines = outlines
+
+    # -- entry points ------------------------------------------------------------------------
+
+    def stream(self, messages: list[Message], doc: str | None = None) -> Iterator[Delta | Answer]:
+        turn = self.condense(self.prepare(messages, doc))
+        events = self._answer(turn)
+        yield from _noted_in_english(events) if turn.english else events
+
+    def _answer(self, turn: Turn) -> Iterator[Delta | Answer]:
+        broad = self.answer_from_outline(turn) if turn.verdict.answer else None
+        if broad is not None:
+            yield Delta(broad.text)
+            yield broad
+            return
+        turn = self.retrieve(turn)
+        if not turn.verdict.answer or turn.result is None:
+            log.info("refused: %s", turn.verdict.reason)  # no question text: citizens' questions are personal data
+            yield from _refuse(turn.verdict.reason)
+        elif self.llm is not None:
+            yield from self.answer_llm(turn)
+        else:
+            yield from self.answer_extractive(turn)
+
+    def answer(self, messages: list[Message], doc: str | None = None) -> Answer:
+        final = None
+        for event in self.stream(messages, doc):
+            if isinstance(event, Answer):
+                final = event
+        assert final is not None, "the chain always ends with an Answer"
+        return final
+
+    def passages(self, messages: list[Message], doc: str | None = None) -> list[Passage]:
+        """What retrieval hands the answerer for this conversation (for evaluation and debugging)."""
+        turn = self.retrieve(self.condense(self.prepare(messages, doc)))
+        return turn.result.passages if turn.result else []
 
     # -- steps -------------------------------------------------------------------------------
 
-    def prepare(self, query: Query) -> Turn:
-        question, history = clean_conversation(query.messages, self.settings.limits)
-        turn = Turn(question=question, history=history, doc=self.retriever.scope(question, query.doc) or None)
-        if is_injection(question):  # refused before anything, the LLM's condense step included
-            turn.refusal = "instruction override or role change"
-        elif is_other_task(question):
-            turn.refusal = "a task other than answering from the report"
+    def prepare(self, messages: list[Message], doc: str | None) -> Turn:
+        """Validate the conversation, choose the report, and refuse what is no question about it."""
+        question, history = clean_conversation(messages, self.settings.limits)
+        if self.outlines is not None:  # "２０２４年城鎮就業" searches as "2024年城镇就业"
+            question = normalise(question, self.outlines.current().characters)
+        turn = Turn(question=question, history=history, doc=self.retriever.scope(question, doc) or None)
+        turn.english = is_english(question)
+        turn.verdict = judge_question(question)  # before anything, the LLM's condense step included
         return turn
 
     def condense(self, turn: Turn) -> Turn:
+        """A follow-up question made standalone: the earlier subject carried over, or the LLM's rewrite."""
         year = self.retriever.year_of(turn.doc) if turn.doc else self.settings.corpus.report_year
         turn.standalone = standalone_question(turn.question, turn.history, year)
-        if self.llm is not None and turn.history and not turn.refusal:
+        if turn.english and self.outlines is not None:
+            turn.standalone = self.outlines.current().english.to_chinese(turn.question)
+            log.info("English question searched as: %s", turn.standalone)
+        if self.llm is not None and turn.history and turn.verdict.answer:
             try:
                 turn.standalone = self.llm.condense(turn.question, turn.history)
             except ProviderUnavailable as exc:
@@ -103,35 +142,104 @@ class AnswerChain:
     def retrieve(self, turn: Turn) -> Turn:
         """Find and judge the evidence. In a library, a question that names no report is first put
         to the home reports (those config.yaml lists); the others answer what they cannot."""
-        if turn.refusal:
+        if not turn.verdict.answer:
             return turn
         home = self.retriever.home_documents() if turn.doc is None else frozenset()
         if home and not self.retriever.only_elsewhere(turn.standalone, home):
-            self._judge(turn, home)
-            if not turn.refusal:
+            self.judge(turn, home)
+            if turn.verdict.answer:
                 return turn
-            turn.refusal = ""
-        return self._judge(turn, turn.doc)
+        return self.judge(turn, turn.doc)
 
-    def _judge(self, turn: Turn, scope: str | frozenset[str] | None) -> Turn:
+    def judge(self, turn: Turn, scope: str | frozenset[str] | None) -> Turn:
+        """Search ``scope``, rank the passages' sentences, and let the judge weigh them."""
         turn.result = result = self._search(turn.standalone, scope)
         ranked = self.extractive.rank(turn.standalone, result.passages, result.years)
         wanted = expected_type(turn.standalone)
-        typed = [c for c in ranked[:TYPE_WINDOW] if self._gives(wanted, c, result)] if wanted else []
+        typed = [c for c in ranked[:TYPE_WINDOW] if self._gives(wanted, c, result, turn.standalone)] if wanted else []
         turn.sentences = typed + [c for c in ranked if c not in typed]  # a typed answer comes first
-        turn.evidence = evidence(turn.sentences, result.coverage)
-        unknown = sorted(y for y in result.years if y not in self.retriever.view.known_years)
-        if unknown:
-            turn.refusal = f"asks about {unknown}, which the report does not cover"
-        elif wanted and not typed:
-            turn.refusal = f"asks for a {wanted.name}; none of the best sentences states one"
-        elif turn.evidence < self.settings.retrieval.refusal_threshold:
-            turn.refusal = f"weak evidence {turn.evidence:.3f} (coverage {result.coverage:.2f})"
-        else:
-            turn.agreement = self.extractive.agreement(turn.standalone, turn.sentences[0].text)
-            if turn.agreement < self.settings.retrieval.agreement_threshold:
-                turn.refusal = f"the best sentence does not match the question ({turn.agreement:.3f})"
+        evidence = Evidence(
+            best_dense=max((c.dense for c in turn.sentences), default=0.0),
+            coverage=result.coverage,
+            unknown_years=sorted(y for y in result.years if y not in self.retriever.view.known_years),
+            wanted=wanted,
+            typed=bool(typed),
+            near_miss=self._near_miss(turn.standalone, turn.sentences, result),
+        )
+        turn.verdict = judge_evidence(evidence, self.settings.retrieval)
+        if turn.verdict.answer:
+            agreement = self.extractive.agreement(turn.standalone, turn.sentences[0].text)
+            turn.verdict = judge_agreement(agreement, self.settings.retrieval)
         return turn
+
+    def answer_from_outline(self, turn: Turn) -> Answer | None:
+        """A broad or list question answered from the outline, when a part of the report matches it.
+        (An LLM writes its own summary of the passages: this is the extractive answerer's way.)"""
+        form = question_form(turn.standalone)
+        if self.outlines is None or self.llm is not None or form not in ("overview", "list"):
+            return None
+        parsed = self.outlines.current()
+        docs = self._outline_scope(turn)
+        year = self.retriever.year_of(turn.doc) if turn.doc else self.settings.corpus.report_year
+        periods = asked_periods(turn.standalone, named_years(turn.standalone, year), self.retriever.periods)
+        matches = on_topic_first(parsed.search.search(turn.standalone, docs, periods), turn.standalone)
+        verdict = judge_outline(matches, topic_terms(turn.standalone), parsed.is_rare)
+        if not verdict.answer:
+            log.info("outline not used: %s", verdict.reason)
+            return None
+        doc = matches[0].unit.doc
+        return compose(form, matches, parsed.sources[doc], parsed.search.outlines[doc], parsed.finder)
+
+    def _outline_scope(self, turn: Turn) -> frozenset[str] | None:
+        if turn.doc:
+            return frozenset({turn.doc})
+        return self.retriever.home_documents() or None
+
+    def _near_miss(self, question: str, sentences: list[Candidate], result: SearchResult) -> NearMiss:
+        if not sentences or self.outlines is None:
+            return NearMiss()
+        best = sentences[0]
+        context = f"{result.passages[best.passage - 1].section} {best.text}"
+        parsed = self.outlines.current()
+        return near_miss(
+            question,
+            context,
+            known=parsed.uses,
+            home_places={p for p in self.retriever.view.places.values() if p},
+            named_years=years_in_text(question),
+            periods=self.retriever.periods,
+            said_otherwise=parsed.said_otherwise,
+        )
+
+    def answer_extractive(self, turn: Turn, notice: str = "") -> Iterator[Delta | Answer]:
+        assert turn.result is not None
+        text, quotes = self.extractive.compose(turn.standalone, turn.sentences)
+        if not text:
+            yield from _refuse("no sentence to quote")
+            return
+        for sentence in re.findall(r".+?\[\d+\]", text):
+            yield Delta(sentence)
+        yield replace(curate(text, turn.result.passages, quotes), notice=notice)
+
+    def answer_llm(self, turn: Turn) -> Iterator[Delta | Answer]:
+        assert turn.result is not None and self.llm is not None
+        pieces: list[str] = []
+        try:
+            for piece in self.llm.stream_answer(turn.standalone, turn.result.passages):
+                pieces.append(piece)
+                yield Delta(piece)
+        except ProviderUnavailable as exc:
+            log.warning("LLM unavailable, answering extractively: %s", exc)
+            yield from self.answer_extractive(turn, notice=FALLBACK_NOTICE)
+            return
+        text = "".join(pieces).strip()
+        verdict = judge_llm_reply(text)
+        if verdict.answer:
+            yield curate(text, turn.result.passages)
+        else:
+            yield Answer(text=REFUSAL, refused=True, reason=verdict.reason)
+
+    # -- helpers -----------------------------------------------------------------------------
 
     def _search(self, question: str, scope: str | frozenset[str] | None) -> SearchResult:
         result = self.retriever.search(question, doc=scope)
@@ -141,69 +249,41 @@ class AnswerChain:
             result = replace(result, passages=_with(result.passages, following))
         return result
 
-    def _gives(self, wanted: AnswerType, sentence: Candidate, result: SearchResult) -> bool:
+    def _gives(self, wanted: AnswerType, sentence: Candidate, result: SearchResult, question: str) -> bool:
         """The sentence is of the asked type, from the period asked about ("明年…多少": a 2024 figure)."""
         asked = {str(y) for y in result.years} & self.retriever.periods
         period = result.passages[sentence.passage - 1].period
-        return wanted.fits(sentence.text) and (not asked or period in asked | {""})
+        unit = asked_unit(question) if wanted.name in ("money", "quantity") else ""
+        return (
+            wanted.fits(sentence.text)
+            and (not unit or states_unit(sentence.text, unit))
+            and (not asked or period in asked | {""})
+        )
 
-    def _generate(self, turns: Iterator[Turn]) -> Iterator[Delta | Answer]:
-        for turn in turns:
-            if turn.refusal or turn.result is None:
-                log.info("refused: %s", turn.refusal)  # no question text: citizens' questions are personal data
-                yield from _refuse(turn.refusal)
-            elif self.llm is not None:
-                yield from self._generate_llm(turn)
-            else:
-                yield from self._generate_extractive(turn)
 
-    def _generate_extractive(self, turn: Turn, notice: str = "") -> Iterator[Delta | Answer]:
-        assert turn.result is not None
-        passages = turn.result.passages
-        text, quotes = self.extractive.compose(turn.standalone, turn.sentences)
-        if not text:
-            yield from _refuse("no sentence to quote")
-            return
-        for sentence in re.findall(r".+?\[\d+\]", text):
-            yield Delta(sentence)
-        yield replace(curate(text, passages, quotes), notice=notice)
+def on_topic_first(matches: list[Match], question: str) -> list[Match]:
+    """Parts of the outline that use a word of the question's topic before those that only resemble it
+    ("2023年抓项目有什么成绩": the paragraph on 项目建设, not the whole "2023成就和经验")."""
+    terms = topic_terms(question)
+    if not terms:
+        return matches
+    return sorted(matches, key=lambda m: not any(t in m.unit.words for t in terms))
 
-    def _generate_llm(self, turn: Turn) -> Iterator[Delta | Answer]:
-        assert turn.result is not None and self.llm is not None
-        passages = turn.result.passages
-        pieces: list[str] = []
-        try:
-            for piece in self.llm.stream_answer(turn.standalone, passages):
-                pieces.append(piece)
-                yield Delta(piece)
-        except ProviderUnavailable as exc:
-            log.warning("LLM unavailable, answering extractively: %s", exc)
-            yield from self._generate_extractive(turn, notice=FALLBACK_NOTICE)
-            return
-        text = "".join(pieces).strip()
-        answer = curate(text, passages)
-        if _is_refusal(text, self.llm.refusal):
-            yield Answer(text=REFUSAL, refused=True, reason="the LLM found no answer in the passages")
-        else:
-            yield answer
 
-    # -- entry points ------------------------------------------------------------------------
+ENGLISH_NOTE = "The report is in Chinese; this answer quotes it."
 
-    def stream(self, messages: list[Message], doc: str | None = None) -> Iterator[Delta | Answer]:
-        yield from self.runnable.stream(Query(messages, doc))
 
-    def passages(self, messages: list[Message], doc: str | None = None) -> list[Passage]:
-        """What retrieval hands the answerer for this conversation (for evaluation and debugging)."""
-        turn = self.retrieve(self.condense(self.prepare(Query(messages, doc))))
-        return turn.result.passages if turn.result else []
-
-    def answer(self, messages: list[Message], doc: str | None = None) -> Answer:
-        final = None
-        for event in self.stream(messages, doc):
-            if isinstance(event, Answer):
-                final = event
-        assert final is not None, "the chain always ends with an Answer"
-        return final
+def _noted_in_english(events: Iterator[Delta | Answer]) -> Iterator[Delta | Answer]:
+    """An answer to an English question says, in English, that it quotes the Chinese report. The
+    pieces wait for the answer (a refusal gets no note); extractive answers take milliseconds."""
+    held = list(events)
+    final = held[-1]
+    if not isinstance(final, Answer) or final.refused:
+        yield from held
+        return
+    yield Delta(ENGLISH_NOTE + "\n")
+    yield from held[:-1]
+    yield replace(final, text=f"{ENGLISH_NOTE}\n{final.text}")
 
 
 def _refuse(reason: str) -> Iterator[Delta | Answer]:
@@ -214,18 +294,3 @@ def _refuse(reason: str) -> Iterator[Delta | Answer]:
 def _with(passages: list[Passage], extra: Passage | None) -> list[Passage]:
     known = {p.chunk_id for p in passages}
     return passages if extra is None or extra.chunk_id in known else [*passages, extra]
-
-
-def evidence(sentences: list[Candidate], coverage: float) -> float:
-    """How well the report supports an answer: the closest sentence, plus a little for shared words.
-
-    e5 similarities sit in a narrow band (~0.8–0.95), so the words the question and the passages
-    share break near-ties between a paraphrase and a question the report does not cover.
-    """
-    best = max((c.dense for c in sentences), default=0.0)
-    return best + COVERAGE_WEIGHT * coverage
-
-
-def _is_refusal(text: str, refusal: str) -> bool:
-    core = refusal.rstrip("。")
-    return not text or core[:12] in text

@@ -32,11 +32,14 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def _assistant(args: argparse.Namespace, build: bool = True, settings=None):  # type: ignore[no-untyped-def]
     from assistant.service import Assistant
 
-    return Assistant.from_settings(settings or _settings(args), build=build, progress=_progress)
+    # The command line is the operators' tool: its refusals are not citizens' unanswered questions.
+    return Assistant.from_settings(
+        settings or _settings(args), build=build, progress=_progress, record_unanswered=False
+    )
 
 
 def _library_call(args: argparse.Namespace, action: Callable[..., object]) -> object:
-    from index.embeddings import LazyEmbedder
+    from index.embedding.factory import LazyEmbedder
 
     settings = _settings(args)
     return action(settings, LazyEmbedder(settings.embedding, _progress))  # the model loads only to embed
@@ -144,10 +147,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.evaluate import Scoped, evaluate, format_table, to_json
+    from assistant.evaluate import evaluate, format_table, to_json
 
-    assistant = _assistant(args)
-    report = evaluate(Path(args.file), Scoped(assistant, args.doc) if args.doc else assistant)
+    report = evaluate(Path(args.file), _assistant(args), args.doc)
     print(format_table(report))
     if args.json:
         Path(args.json).write_text(to_json(report), encoding="utf-8")
@@ -156,24 +158,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from assistant.web import factory
+    from assistant.web.server import serve
 
     settings = _settings(args)
     workers = args.workers or settings.server.workers
-    factory.check_workers(settings, workers)  # before anything loads
-    host, port = args.host or settings.server.host, args.port or settings.server.port
-    if workers > 1:
-        factory.prepare_index(settings, _progress)
-        factory.serve_workers(args.config, settings, host, port, workers, ui=not args.no_ui)
-        return 0
-    from assistant.web.server import make_server
-
-    if not args.no_ui:
-        factory.preload_ui()
-    assistant = factory.build_assistant(settings, build=True, progress=_progress)
-    server = make_server(settings, assistant, host, port, ui=not args.no_ui)
-    factory.warm_up_when_started(server.config.app, assistant)
-    server.run()
+    serve(settings, args.config, args.host, args.port, workers=workers, ui=not args.no_ui, progress=_progress)
     return 0
 
 

@@ -15,8 +15,10 @@ from core.types import Answer, Message, Passage
 
 
 class Answering(Protocol):
-    def answer(self, messages: list[Message]) -> Answer: ...
-    def retrieve(self, messages: list[Message]) -> list[Passage]: ...
+    """What evaluation needs of ``assistant.service.Assistant``."""
+
+    def answer(self, messages: list[Message], doc: str | None = None) -> Answer: ...
+    def retrieve(self, messages: list[Message], doc: str | None = None) -> list[Passage]: ...
 
 
 NO_EVIDENCE = -1
@@ -57,6 +59,24 @@ class Report:
             "latency_p95_ms": round(_percentile(latencies, 95) * 1000),
         }
 
+    def by_kind(self) -> dict[str, dict[str, float | int | None]]:
+        """Per kind, in first-seen order: answer accuracy over its items with ``must`` (None when it
+        has none), refusal accuracy over all its items, and how many of each there are."""
+        kinds: dict[str, list[ItemResult]] = {}
+        for item in self.items:
+            kinds.setdefault(item.kind or "-", []).append(item)
+        return {kind: _kind_metrics(items) for kind, items in kinds.items()}
+
+
+def _kind_metrics(items: list[ItemResult]) -> dict[str, float | int | None]:
+    judged = [i for i in items if i.answer_ok is not None]
+    return {
+        "questions": len(items),
+        "judged": len(judged),
+        "answer_accuracy": _share(i.answer_ok for i in judged) if judged else None,
+        "refusal_accuracy": _share(i.refusal_ok for i in items),
+    }
+
 
 def _share(flags: Any) -> float:
     values = list(flags)
@@ -89,27 +109,28 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
     return items
 
 
-def _conversation(item: dict[str, Any], assistant: Answering) -> tuple[Answer, list[Message]]:
+def _conversation(item: dict[str, Any], assistant: Answering, doc: str | None) -> tuple[Answer, list[Message]]:
     """Answer each turn in order (the assistant sees its own earlier answers); return the last."""
     turns = item.get("turns") or [item["question"]]
     messages: list[Message] = []
     answer = Answer(text="")
     for turn in turns:
         messages.append(Message("user", turn))
-        answer = assistant.answer(messages)
+        answer = assistant.answer(messages, doc)
         messages.append(Message("assistant", answer.text))
     return answer, messages[:-1]
 
 
-def evaluate_item(item: dict[str, Any], assistant: Answering) -> ItemResult:
+def evaluate_item(item: dict[str, Any], assistant: Answering, doc: str | None = None) -> ItemResult:
+    """``doc``: ask every question of that report only."""
     started = time.perf_counter()
-    answer, asked = _conversation(item, assistant)
+    answer, asked = _conversation(item, assistant, doc)
     seconds = time.perf_counter() - started
     rank: int | None = NO_EVIDENCE
     if item.get("evidence"):
         evidence = _squash(item["evidence"])
         # "doc": the evidence must come from that report (in a library, another may say the same)
-        retrieved = [p for p in assistant.retrieve(asked)][:5]
+        retrieved = assistant.retrieve(asked, doc)[:5]
         rank = next(
             (
                 n
@@ -130,26 +151,22 @@ def evaluate_item(item: dict[str, Any], assistant: Answering) -> ItemResult:
     return ItemResult(item["id"], item.get("kind", ""), rank, answer_ok, refusal_ok, seconds, answer.text)
 
 
-class Scoped:
-    """An assistant whose every question is asked of one report of the library."""
-
-    def __init__(self, assistant: Any, doc: str) -> None:
-        self.assistant, self.doc = assistant, doc
-
-    def answer(self, messages: list[Message]) -> Answer:
-        return self.assistant.answer(messages, self.doc)  # type: ignore[no-any-return]
-
-    def retrieve(self, messages: list[Message]) -> list[Passage]:
-        return self.assistant.retrieve(messages, self.doc)  # type: ignore[no-any-return]
+def evaluate(path: Path, assistant: Answering, doc: str | None = None) -> Report:
+    return Report([evaluate_item(item, assistant, doc) for item in load_questions(path)])
 
 
-def evaluate(path: Path, assistant: Answering) -> Report:
-    return Report([evaluate_item(item, assistant) for item in load_questions(path)])
+def _kind_table(report: Report) -> list[str]:
+    rows = [f"{'kind':<12}{'questions':>10}{'answer':>9}{'(of)':>6}{'refusal':>9}"]
+    for kind, m in report.by_kind().items():
+        answer = "-" if m["answer_accuracy"] is None else f"{m['answer_accuracy']:.3f}"
+        rows.append(f"{kind:<12}{m['questions']:>10}{answer:>9}{m['judged']:>6}{m['refusal_accuracy']:>9.3f}")
+    return rows
 
 
 def format_table(report: Report) -> str:
     metrics = report.metrics()
     rows = [f"{name:<18}{value}" for name, value in metrics.items()]
+    rows += ["", "per kind (answer: all must present, over items with must; refusal: over all)", *_kind_table(report)]
     misses = [
         f"  {i.id:<8} {i.kind:<10} rank={i.rank} answer_ok={i.answer_ok} refusal_ok={i.refusal_ok}: {i.answer[:60]}"
         for i in report.items
@@ -160,5 +177,7 @@ def format_table(report: Report) -> str:
 
 def to_json(report: Report) -> str:
     return json.dumps(
-        {"metrics": report.metrics(), "items": [asdict(i) for i in report.items]}, ensure_ascii=False, indent=2
+        {"metrics": report.metrics(), "by_kind": report.by_kind(), "items": [asdict(i) for i in report.items]},
+        ensure_ascii=False,
+        indent=2,
     )

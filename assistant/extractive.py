@@ -14,7 +14,7 @@ import numpy as np
 
 from core.types import Passage
 from index.chunking import section_leaf, split_sentences
-from index.embeddings import TextEmbedder
+from index.embedding.base import TextEmbedder
 from index.lru import LRUCache
 from index.text import NUMBER, tokens
 

@@ -1,24 +1,38 @@
-"""The assistant as one object: built once from settings, then asked questions by every edge."""
+"""The assistant as one object: built once from settings, then asked questions by every edge.
+
+It owns the answering chain, the answer cache, the live view of the library and the database of
+ratings and unanswered questions. The HTTP API, the Gradio page, the CLI, the evaluator and the
+benchmarks all call it; none of them wraps it.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from assistant.chain import REFUSAL, AnswerChain, Delta
+from assistant.answer_cache import AnswerCache
+from assistant.chain import AnswerChain
 from assistant.extractive import ExtractiveAnswerer
+from assistant.feedback import FeedbackStore
 from assistant.guard import clean_question
+from assistant.judge import REFUSAL
 from assistant.llm import LLMAnswerer, make_chat_model
+from assistant.outlines import Outlines
+from assistant.privacy import mask_personal_data
 from core.errors import IndexNotBuilt
 from core.settings import Settings
-from core.types import Answer, Message, Passage
-from index.embeddings import TextEmbedder, make_embedder
+from core.types import Answer, Delta, Message, Passage
+from index.embedding.base import TextEmbedder
+from index.embedding.factory import make_embedder
 from index.library import sync_corpus
-from index.loader import Document, document_from_stored
-from index.retrieval import HybridRetriever
+from index.loader import Document
+from index.search.hybrid import HybridRetriever
 from index.store import IndexReport, Library, StoredDocument
 
+log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 
 
@@ -29,9 +43,20 @@ class Stats:
 
 
 class Assistant:
-    def __init__(self, settings: Settings, embedder: TextEmbedder, chat_model: Any | None = None) -> None:
+    """Answers, searches and describes the library. ``record_unanswered``: log refused questions
+    (masked) for the report's owners; off for evaluation, which asks refusals on purpose."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: TextEmbedder,
+        chat_model: Any | None = None,
+        *,
+        record_unanswered: bool = True,
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
+        self.record_unanswered = record_unanswered
         library = Library(settings.store, embedder)
         self.retriever = HybridRetriever(
             library, embedder, settings.retrieval, settings.corpus.report_year, settings.store.refresh_seconds
@@ -42,38 +67,79 @@ class Assistant:
             chat_model = make_chat_model(settings.answer.openai)
         llm = LLMAnswerer(chat_model, REFUSAL) if chat_model is not None else None
         extractive = ExtractiveAnswerer(embedder, settings.answer.max_sentences, settings.answer.warm_passages)
-        self.chain = AnswerChain(settings, self.retriever, extractive, llm)
-        self._parsed: dict[str, list[Document]] = {}
+        self.outlines = Outlines(self.retriever, embedder, settings.retrieval.fusion_weight)
+        self.chain = AnswerChain(settings, self.retriever, extractive, llm, self.outlines)
+        self.answers = AnswerCache(settings.answer.cache_size)
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, build: bool = True, progress: Progress | None = None
+        cls, settings: Settings, *, build: bool = True, progress: Progress | None = None, record_unanswered: bool = True
     ) -> Assistant:
         """Load the model and the index; with ``build``, first create whatever is missing."""
         embedder = make_embedder(settings.embedding, progress)
         if build:
             ensure_index(settings, embedder, progress)
-        return cls(settings, embedder)
+        return cls(settings, embedder, record_unanswered=record_unanswered)
+
+    @cached_property
+    def feedback(self) -> FeedbackStore:
+        """Ratings and unanswered questions: one database per process, shared by every edge."""
+        return FeedbackStore.from_settings(self.settings)
+
+    # -- questions -------------------------------------------------------------------------
 
     def answer(self, messages: list[Message], doc: str | None = None) -> Answer:
-        return self.chain.answer(messages, doc)
+        final: Answer | None = None
+        for event in self.stream(messages, doc):
+            if isinstance(event, Answer):
+                final = event
+        assert final is not None, "a stream always ends with an Answer"
+        return final
 
     def stream(self, messages: list[Message], doc: str | None = None) -> Iterator[Delta | Answer]:
-        return self.chain.stream(messages, doc)
-
-    def ask(self, question: str, history: list[Message] | None = None, doc: str | None = None) -> Answer:
-        return self.answer([*(history or []), Message("user", question)], doc)
+        """Text pieces as they are produced, then the final answer (from the cache when asked before)."""
+        key = self.answers.key(self._generation(), doc, messages)
+        cached = self.answers.get(key)
+        if cached is not None:
+            yield Delta(cached.text)
+            yield cached
+            self._record(messages, cached)
+            return
+        for event in self.chain.stream(messages, doc):
+            if isinstance(event, Answer):
+                self.answers.keep(key, event)
+                self._record(messages, event)
+            yield event
 
     def retrieve(self, messages: list[Message], doc: str | None = None) -> list[Passage]:
+        """The passages the answer for this conversation is drawn from (for evaluation and debugging)."""
         return self.chain.passages(messages, doc)
 
     def search(self, query: str, k: int | None = None, doc: str | None = None) -> list[Passage]:
         query = clean_question(query, self.settings.limits)
         return self.retriever.search(query, k, doc).passages
 
+    def _record(self, messages: list[Message], answer: Answer) -> None:
+        if not (answer.refused and self.record_unanswered):
+            return
+        try:
+            # The log is for the report's owners: what was asked, never who asked it.
+            question = mask_personal_data(messages[-1].content.strip())
+            self.feedback.log_unanswered(question, answer.reason or "refused")
+        except Exception:
+            # The citizen still gets the answer; operators get the traceback.
+            log.exception("could not record an unanswered question")
+
+    # -- the library -----------------------------------------------------------------------
+
     def warm_up(self) -> None:
-        """Prepare per-sentence vectors now (a few seconds) instead of during the first answers."""
+        """Prepare per-sentence vectors and the outline now (seconds) instead of during the first answers."""
+        self.outlines.current()
         self.chain.extractive.warm(self.retriever.passages)
+
+    def _generation(self) -> str:
+        self.retriever.refresh()
+        return self.retriever.view.generation
 
     def stats(self) -> Stats:
         self.retriever.refresh()
@@ -86,12 +152,8 @@ class Assistant:
 
     def documents(self) -> list[Document]:
         """The reports of the live index, parsed into paragraphs, for the full-text page."""
-        view = self.retriever.view
-        cached = self._parsed.get(view.generation)
-        if cached is None:
-            cached = [document_from_stored(d) for d in sorted(view.documents.values(), key=lambda d: d.doc_id)]
-            self._parsed = {view.generation: cached}
-        return cached
+        self.retriever.refresh()
+        return self.outlines.current().documents
 
 
 def ensure_index(settings: Settings, embedder: TextEmbedder, progress: Progress | None = None) -> IndexReport:

@@ -42,8 +42,8 @@ def runtimes(settings: Any) -> dict[str, Callable[[str], Any]]:
     import onnxruntime as ort
     import torch
 
-    from index.embeddings import make_embedder
-    from index.onnx_export import ONNX_FILE
+    from index.embedding.factory import make_embedder
+    from index.embedding.onnx_export import ONNX_FILE
 
     torch_model = make_embedder(settings.embedding.model_copy(update={"runtime": "torch"}))
     fast = make_embedder(settings.embedding)  # the default: ONNX Runtime, one thread

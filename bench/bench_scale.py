@@ -67,7 +67,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
     from assistant.service import Assistant
     from core.settings import load_settings
     from core.types import Message
-    from index.embeddings import make_embedder
+    from index.embedding.factory import make_embedder
     from index.library import sync_corpus
     from index.store import Library
 
@@ -152,7 +152,7 @@ def _before(retriever: Any, qs: list[str]) -> dict[str, Any]:
     """The replaced code, timed on the same passages: rank_bm25 and the paragraph scan."""
     from rank_bm25 import BM25Okapi
 
-    from index.retrieval import search_text
+    from index.search.live_view import search_text
     from index.text import tokens
 
     tokenize_ms, corpus = _ms(lambda: [tokens(search_text(p)) for p in retriever.passages])

@@ -41,7 +41,7 @@ import assistant.cli
 from core.settings import load_settings
 settings = load_settings()
 lap("import CLI, load settings")
-from index.embeddings import make_embedder
+from index.embedding.factory import make_embedder
 embedder = make_embedder(settings.embedding)
 lap("load the model (" + type(embedder).__name__ + ")")
 from assistant.service import Assistant, ensure_index
@@ -50,14 +50,14 @@ ensure_index(settings, embedder)
 lap("check the index is up to date")
 assistant = Assistant(settings, embedder)
 lap("open store, BM25, chain")
-from assistant.answer_cache import CachedAssistant
-from assistant.web.api import create_app
-app = create_app(settings, CachedAssistant(assistant, 10), ui=False)
+from assistant.web.factory import build_app
+app = build_app(settings, assistant, ui=False)
 lap("build the API app")
 import gradio, ui
 lap("import gradio and ui.py")
-from assistant.web.api import mount_ui
-mount_ui(app, settings, assistant)
+from assistant.feedback import FeedbackStore
+from assistant.web.factory import mount_ui
+mount_ui(app, settings, assistant, FeedbackStore.from_settings(settings))
 lap("build and mount the Gradio page")
 from core.types import Message
 assistant.answer([Message("user", "明年要开工多少个新能源项目？")])
@@ -96,7 +96,7 @@ def steps() -> dict[str, float]:
 
 def slowest_imports(n: int = 8) -> list[dict[str, Any]]:
     """Top-level packages by cumulative import time on the serve path."""
-    code = "import assistant.cli, assistant.service, assistant.web.api, index.onnx_embedder, gradio, ui"
+    code = "import assistant.cli, assistant.service, assistant.web.api, index.embedding.onnx_embedder, gradio, ui"
     done = subprocess.run(
         [str(VENV_BIN / "python"), "-X", "importtime", "-c", code], env=bench_env(), cwd=ROOT,
         capture_output=True, text=True, check=True,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embeddings import TextEmbedder
+from index.embedding.base import TextEmbedder
 
 SHARD = 2048  # vectors per cache file
 

@@ -49,6 +49,41 @@ class Citation:
     paragraph: int = 0
     quote: str = ""
     title: str = ""  # the report's title: several reports may answer one question
+    highlight: str = ""  # the clause of ``quote`` that answers (a fact answer's short answer)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A piece of answer text, as it is produced; a stream of them ends with one ``Answer``."""
+
+    text: str
+
+
+AnswerForm = Literal["fact", "list", "overview", "yesno"]
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """One line of a list or overview answer: its text without markers, and the passages it cites."""
+
+    text: str
+    cites: tuple[int, ...] = ()
+    level: int = 1  # 0: the point of the section the answer summarises; 1: a sub-point or an item
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "cites": list(self.cites), "level": self.level}
+
+
+@dataclass(frozen=True)
+class SectionLink:
+    """Where the whole section an overview or list answer summarises starts in its report."""
+
+    doc: str
+    paragraph: int
+    title: str
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -61,6 +96,9 @@ class Answer:
     refused: bool = False
     notice: str = ""  # e.g. the LLM failed and the extractive answer stands in
     reason: str = ""  # why it was refused, in English, for operators; never shown to citizens
+    form: AnswerForm = "fact"
+    lines: tuple[AnswerLine, ...] = ()  # list and overview answers, as data: the edges draw them as lists
+    section: SectionLink | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -68,4 +106,7 @@ class Answer:
             "citations": [c.to_dict() for c in self.citations],
             "refused": self.refused,
             "notice": self.notice,
+            "form": self.form,
+            "lines": [line.to_dict() for line in self.lines],
+            "section": self.section.to_dict() if self.section else None,
         }

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from core.settings import Settings
-from index.embeddings import TextEmbedder
+from index.embedding.base import TextEmbedder
 from index.loader import load_corpus, load_documents
 from index.store import Incoming, IndexReport, Library, StoredDocument
 

@@ -18,7 +18,15 @@ from typing import Any
 from core.errors import CorpusError
 from core.settings import CorpusSettings, DocumentOverride
 from index.metadata import covered_year, labelled_date, source_line
-from index.outline import SENTENCE_END, Outline, heading_text, is_heading, numbering_level, period_of
+from index.outline import (
+    SENTENCE_END,
+    Heading,
+    Outline,
+    heading_text,
+    is_heading,
+    numbering_level,
+    period_of,
+)
 from index.readers import SUFFIXES, read_report
 
 SECTION_SEP = " › "
@@ -55,6 +63,7 @@ class Document:
     date: str = ""  # publication date, YYYY-MM-DD, or ""
     source_line: str = ""  # where it was published: "来源：吉林日报—大吉网"
     format: str = ""  # txt, md, docx, pdf, html
+    headings: list[Heading] = field(default_factory=list)  # in reading order, the title line excluded
 
 
 @dataclass(frozen=True)
@@ -120,7 +129,7 @@ def parse_document(source: str, path: Path) -> Document:
     if not lines:
         raise CorpusError(f"{path} holds no text", user_message="报告内容为空，请联系管理员。")
     doc = Document(doc_id=path.stem, title=heading_text(lines[0].text), source=source, path=path)
-    doc.paragraphs = _paragraphs(lines[1:])
+    doc.paragraphs, doc.headings = _paragraphs(lines[1:])
     if not doc.paragraphs:
         raise CorpusError(f"{path} has a title but no paragraphs", user_message="报告内容为空，请联系管理员。")
     doc.date, doc.source_line = labelled_date(furniture), source_line(furniture)
@@ -129,14 +138,16 @@ def parse_document(source: str, path: Path) -> Document:
     return doc
 
 
-def _paragraphs(lines: list[_Line]) -> list[Paragraph]:
+def _paragraphs(lines: list[_Line]) -> tuple[list[Paragraph], list[Heading]]:
     paragraphs: list[Paragraph] = []
+    headings: list[Heading] = []
     outline = Outline()
     for line in lines:
         if is_caption(line.text):
             continue
         if is_heading(line.text):
             outline.heading(line.text)
+            headings.append(Heading(line.text, line.start, line.end))
             continue
         outline.paragraph(line.text)
         paragraphs.append(
@@ -149,7 +160,7 @@ def _paragraphs(lines: list[_Line]) -> list[Paragraph]:
                 period=period_of(outline.path),
             )
         )
-    return paragraphs
+    return paragraphs, headings
 
 
 def _is_report_file(path: Path) -> bool:

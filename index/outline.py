@@ -8,6 +8,7 @@ write), Chinese official numbering (一、 > （一） > 1. > （1）), and the 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 SENTENCE_END = "。！？；!?;"
 HEADING_MAX = 40
@@ -91,6 +92,23 @@ def heading_rank(raw: str) -> int:
     if _YEAR_HEADING.match(heading_text(raw)):
         return _YEAR_RANK
     return _COLON_RANK if raw.endswith((":", "：")) else _RUN_RANK
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading line as the parser met it, with its offsets into the report text."""
+
+    text: str  # as written: "## 经济", "（一）经济运行稳中向好"
+    start: int
+    end: int
+
+    @property
+    def title(self) -> str:
+        return heading_text(self.text)
+
+    @property
+    def rank(self) -> int:
+        return heading_rank(self.text)
 
 
 class Outline:

@@ -47,11 +47,17 @@ def named_years(question: str, report_year: int) -> set[int]:
 
 
 _YEAR_WORDS = re.compile(rf"{_YEAR}\s*年|" + "|".join(_RELATIVE_YEAR))
+_TIME_WORD = re.compile(r"(?:19|20)?\d{2,4}年?|[今明去前后本当上来]年")
 
 
 def year_words(text: str) -> list[str]:
     """The words that name a year, as written ("2024年", "明年")."""
     return _YEAR_WORDS.findall(text)
+
+
+def is_time_word(token: str) -> bool:
+    """A token that only names a time ("2024", "2024年", "明年"): no topic of its own."""
+    return token.isdigit() or bool(_TIME_WORD.fullmatch(token))
 
 
 def years_in_text(text: str) -> set[int]:

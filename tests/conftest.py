@@ -75,13 +75,13 @@ class _Recorder:
         self.answers: list[tuple[list, object]] = []  # type: ignore[type-arg]
         self.retrieved: list[tuple[list, list]] = []  # type: ignore[type-arg]
 
-    def answer(self, messages):  # type: ignore[no-untyped-def]
-        answer = self.inner.answer(messages)
+    def answer(self, messages, doc=None):  # type: ignore[no-untyped-def]
+        answer = self.inner.answer(messages, doc)
         self.answers.append((list(messages), answer))
         return answer
 
-    def retrieve(self, messages):  # type: ignore[no-untyped-def]
-        passages = self.inner.retrieve(messages)
+    def retrieve(self, messages, doc=None):  # type: ignore[no-untyped-def]
+        passages = self.inner.retrieve(messages, doc)
         self.retrieved.append((list(messages), passages))
         return passages
 

@@ -37,3 +37,28 @@ def test_the_check_sees_an_import_against_the_direction(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from assistant.chain import AnswerChain\n", encoding="utf-8")
     assert imported_packages(module) == {"assistant"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Full dotted names a module imports (``from a.b import c`` gives ``a.b``)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def _reaches(path: Path, target: str) -> bool:
+    return any(name == target or name.startswith(f"{target}.") for name in imported_modules(path))
+
+
+def test_the_edges_depend_on_the_service_and_not_on_each_other() -> None:
+    """Neither ui.py nor the service (assistant/ but its edges) imports the HTTP edge; the CLI may, to
+    serve, and in the HTTP edge only the app factory mounts the page."""
+    web, cli = ROOT / "assistant" / "web", ROOT / "assistant" / "cli.py"
+    below_web = [p for p in (ROOT / "assistant").rglob("*.py") if web not in p.parents and p != cli]
+    assert [str(p.relative_to(ROOT)) for p in [ROOT / "ui.py", *below_web] if _reaches(p, "assistant.web")] == []
+    mounting = [str(p.relative_to(ROOT)) for p in sorted(web.rglob("*.py")) if _reaches(p, "ui")]
+    assert mounting == ["assistant/web/factory.py"]

@@ -1,6 +1,2 @@
-"""The HTTP edge: ``create_app(settings, assistant)`` and ``serve(...)``. Nothing loads on import."""
-
-from assistant.web.api import create_app
-from assistant.web.server import serve
-
-__all__ = ["create_app", "serve"]
+"""The HTTP edge. Nothing here is imported with the package, so its light modules stay light:
+the app is built by ``assistant.web.factory.build_app`` and served by ``assistant.web.server``."""

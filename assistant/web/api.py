@@ -1,16 +1,16 @@
-"""The HTTP app: JSON API, OpenAI-compatible API, report pages, widget files and the Gradio page."""
+"""The HTTP API: JSON API, OpenAI-compatible API, report pages and widget files (the page: factory.py)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
-from assistant.feedback import FeedbackStore
-from assistant.web.answering import Answering, AssistantLike
+from assistant.service import Assistant
+from assistant.suggestions import suggest_questions
+from assistant.web.answering import Offload
 from assistant.web.body_guard import BodyGuard
 from assistant.web.chat import chat_router
-from assistant.web.error_codes import code_table
-from assistant.web.errors import install_error_handlers
+from assistant.web.errors import code_table, install_error_handlers
 from assistant.web.headers import NoSniffMiddleware
 from assistant.web.openai_compat import openai_router
 from assistant.web.ratelimit import Limiter, SharedWindowLimiter, SlidingWindowLimiter
@@ -18,8 +18,6 @@ from assistant.web.report_page import report_router
 from assistant.web.request_log import RequestLog
 from assistant.web.schemas import Health
 from assistant.web.static import static_router
-from assistant.web.suggestions import suggest_questions
-from core.errors import ConfigError
 from core.settings import Settings
 
 DESCRIPTION = """Ask, in Chinese, what the report says. Answers cite the passages they come from;
@@ -30,8 +28,8 @@ OpenAI's `{"error": {"message", "type", "code"}}`). Branch on `code`; the messag
 """ + code_table()
 
 
-def create_app(settings: Settings, assistant: AssistantLike, *, ui: bool = True) -> FastAPI:
-    """Build the app around a ready assistant; ``ui=False`` serves the APIs and pages only."""
+def create_app(settings: Settings, assistant: Assistant) -> FastAPI:
+    """The API around a ready assistant; ``factory.build_app`` adds the page."""
     app = FastAPI(title="报告问答助手 API", description=DESCRIPTION)
     install_error_handlers(app)
     # Added first, so it runs inside CORS and nosniff: a refused body still gets their headers.
@@ -49,25 +47,21 @@ def create_app(settings: Settings, assistant: AssistantLike, *, ui: bool = True)
     if settings.logging.requests:
         app.add_middleware(RequestLog, settings=settings.logging)  # outermost: sees every reply, 413s too
 
-    store = FeedbackStore.from_settings(settings)
-    answering = Answering(assistant, store, settings.server.request_timeout)
+    offload = Offload(settings.server.request_timeout)
     limit = settings.server.rate_limit_per_minute
-    limiter: Limiter = (
-        SharedWindowLimiter(store.engine, limit) if settings.server.rate_limit_shared else SlidingWindowLimiter(limit)
-    )
+    shared = settings.server.rate_limit_shared
+    limiter: Limiter = SharedWindowLimiter(assistant.feedback.engine, limit) if shared else SlidingWindowLimiter(limit)
     suggestions = suggest_questions(assistant.documents(), settings.corpus.report_year)
 
     app.include_router(health_router(assistant))
-    app.include_router(chat_router(answering, store, limiter, suggestions))
-    app.include_router(openai_router(answering, limiter))
+    app.include_router(chat_router(assistant, offload, limiter, suggestions))
+    app.include_router(openai_router(assistant, offload, limiter))
     app.include_router(report_router(assistant.documents))
     app.include_router(static_router())
-    if ui:
-        mount_ui(app, settings, assistant)  # last: a mount at "/" would shadow every later route
     return app
 
 
-def health_router(assistant: AssistantLike) -> APIRouter:
+def health_router(assistant: Assistant) -> APIRouter:
     router = APIRouter(tags=["health"])
 
     @router.get("/healthz", response_model=Health)
@@ -76,26 +70,3 @@ def health_router(assistant: AssistantLike) -> APIRouter:
         return Health(chunks=stats.chunks, documents=stats.documents)
 
     return router
-
-
-def mount_ui(app: FastAPI, settings: Settings, assistant: AssistantLike) -> None:
-    import gradio as gr
-
-    try:
-        import ui as page
-    except ModuleNotFoundError as exc:
-        if exc.name != "ui":
-            raise
-        raise ConfigError(
-            "ui.py (the Gradio page) is not importable: reinstall, or serve with ui=False"
-        ) from exc
-    blocks = page.build_ui(settings, assistant)
-    # show_error=False: unexpected exceptions reach citizens as Gradio's generic notice, not in English.
-    gr.mount_gradio_app(
-        app,
-        blocks,
-        path="/",
-        server_name=settings.server.host,
-        server_port=settings.server.port,
-        show_error=False,
-    )

@@ -5,12 +5,10 @@ from __future__ import annotations
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.web.error_codes import ErrorCode
 from assistant.web.errors import error_response
+from core.errors import ErrorCode
 
 JSON_APIS = ("/api/", "/v1/")
-TOO_LARGE = "请求内容太大了，请精简问题或清空对话后重试。"
-NOT_UTF8 = "请求内容不是有效的 UTF-8 编码。"
 
 
 class BodyGuard:
@@ -31,13 +29,13 @@ class BodyGuard:
         declared = Headers(scope=scope).get("content-length", "")
         body = None if declared.isdigit() and int(declared) > self.max_bytes else await self._read(receive)
         if body is None:
-            reply = error_response(scope["path"], TOO_LARGE, 413, ErrorCode.BODY_TOO_LARGE, {"Connection": "close"})
+            reply = error_response(scope["path"], ErrorCode.BODY_TOO_LARGE, headers={"Connection": "close"})
             await reply(scope, receive, send)
             return
         try:
             body.decode("utf-8")
         except UnicodeDecodeError:
-            await error_response(scope["path"], NOT_UTF8, 400, ErrorCode.INVALID_ENCODING)(scope, receive, send)
+            await error_response(scope["path"], ErrorCode.INVALID_ENCODING)(scope, receive, send)
             return
         await self.app(scope, _replay(body, receive), send)
 

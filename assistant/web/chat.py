@@ -9,11 +9,9 @@ from collections.abc import AsyncIterator, Callable
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from assistant.feedback import FeedbackStore
+from assistant.service import Assistant
 from assistant.web import sse
-from assistant.web.answering import Answering, Event
-from assistant.web.error_codes import ErrorCode
-from assistant.web.errors import INTERNAL_ERROR
+from assistant.web.answering import Event, Offload
 from assistant.web.ratelimit import Limiter
 from assistant.web.request_log import note
 from assistant.web.schemas import (
@@ -29,7 +27,7 @@ from assistant.web.schemas import (
     SearchResponse,
     Suggestions,
 )
-from core.errors import AssistantError
+from core.errors import AssistantError, ErrorCode
 from core.types import Answer
 
 log = logging.getLogger(__name__)
@@ -39,9 +37,7 @@ def new_message_id() -> str:
     return uuid.uuid4().hex
 
 
-def chat_router(
-    answering: Answering, store: FeedbackStore, limiter: Limiter, suggestions: list[str]
-) -> APIRouter:
+def chat_router(assistant: Assistant, offload: Offload, limiter: Limiter, suggestions: list[str]) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["chat"])
     limited = [Depends(limiter)]
 
@@ -59,22 +55,22 @@ def chat_router(
         note(request, question=messages[-1].content)
         message_id = new_message_id()
         if body.stream:
-            events = await answering.stream(messages, body.doc)
+            events = await offload.stream(assistant.stream(messages, body.doc))
             return sse.sse_response(chat_events(message_id, events, lambda a: note(request, refused=a.refused)))
-        answer = await answering.answer(messages, body.doc)
+        answer = await offload.call(lambda: assistant.answer(messages, body.doc))
         note(request, refused=answer.refused)
         return ChatResponse.of(message_id, answer)
 
     @router.post("/search", response_model=SearchResponse, responses=ERRORS, dependencies=limited)
     async def search(body: SearchRequest) -> SearchResponse:
         """The report passages closest to a query, best first."""
-        passages = await answering.search(body.query, body.k, body.doc)
+        passages = await offload.call(lambda: assistant.search(body.query, body.k, body.doc))
         return SearchResponse(results=[SearchHit.of(n, p) for n, p in enumerate(passages, 1)])
 
     @router.post("/feedback", status_code=201, response_model=Ok, responses=ERRORS, dependencies=limited)
     async def feedback(body: FeedbackRequest) -> Ok:
         """Rate an answer by the `id` the chat endpoint gave it."""
-        await run_in_threadpool(store.add_feedback, body.message_id, body.rating, body.comment)
+        await run_in_threadpool(assistant.feedback.add_feedback, body.message_id, body.rating, body.comment)
         return Ok()
 
     @router.get("/documents", response_model=Documents)
@@ -85,7 +81,7 @@ def chat_router(
                 DocumentOut(
                     id=d.doc_id, title=d.title, year=d.year, date=d.date, source=d.source_line, chunks=d.chunks
                 )
-                for d in await answering.library()
+                for d in await offload.call(assistant.library)
             ]
         )
 
@@ -113,6 +109,6 @@ async def chat_events(
         return
     except Exception:
         log.exception("answer stream failed")
-        yield sse.event("error", {"message": INTERNAL_ERROR, "code": ErrorCode.INTERNAL_ERROR})
+        yield sse.event("error", {"message": ErrorCode.INTERNAL_ERROR.message, "code": ErrorCode.INTERNAL_ERROR})
         return
     yield sse.event("done", {"id": message_id})

@@ -1,4 +1,5 @@
-"""The served app, built from settings alone: one process, or one per uvicorn worker.
+"""The one start-up path: ``build_app`` makes the served app from settings, for `assistant serve`,
+for each uvicorn worker and for the tests.
 
 Workers are separate processes that each import this module and call ``create_app_from_env``, so
 the settings reach them through the environment (the config file here, overlays in ASSISTANT_CONFIG).
@@ -13,15 +14,89 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.errors import ConfigError
 from core.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # the CLI imports this module to refuse bad set-ups before anything heavy loads
+    from fastapi import FastAPI
+
+    from assistant.service import Assistant
 
 CONFIG_FILE_ENV = "ASSISTANT_CONFIG_FILE"
 NO_UI_ENV = "ASSISTANT_SERVE_NO_UI"  # serve --no-ui, passed on to the workers
 APP_FACTORY = "assistant.web.factory:create_app_from_env"
 log = logging.getLogger("uvicorn.error")
+
+
+def build_app(
+    settings: Settings,
+    assistant: Assistant | None = None,
+    *,
+    ui: bool = True,
+    build: bool = False,
+    progress: Any = None,
+) -> FastAPI:
+    """The app: the assistant (built from settings unless given; it owns the one feedback and
+    unanswered-question database the API and the page share), the API and, with ``ui``, the Gradio page.
+
+    An assistant built here warms up once the app has started; a given one is the caller's to warm.
+    """
+    built = assistant is None
+    if built and ui:
+        preload_ui()
+    if assistant is None:
+        assistant = build_assistant(settings, build=build, progress=progress)
+    from assistant.web.api import create_app
+
+    app = create_app(settings, assistant)
+    if ui:
+        mount_ui(app, settings, assistant)  # last: a mount at "/" would shadow every later route
+    if built:
+        warm_up_when_started(app, assistant)
+    return app
+
+
+def build_assistant(settings: Settings, *, build: bool, progress: Any = None) -> Assistant:
+    from assistant.service import Assistant
+
+    return Assistant.from_settings(settings, build=build, progress=progress)
+
+
+def mount_ui(app: FastAPI, settings: Settings, assistant: Assistant) -> None:
+    import gradio as gr
+
+    try:
+        import ui as page
+    except ModuleNotFoundError as exc:
+        if exc.name != "ui":
+            raise
+        raise ConfigError("ui.py (the Gradio page) is not importable: reinstall, or serve with ui=False") from exc
+    blocks = page.build_ui(settings, assistant)
+    # show_error=False: unexpected exceptions reach citizens as Gradio's generic notice, not in English.
+    gr.mount_gradio_app(
+        app,
+        blocks,
+        path="/",
+        server_name=settings.server.host,
+        server_port=settings.server.port,
+        show_error=False,
+    )
+
+
+def create_app_from_env() -> FastAPI:
+    """uvicorn's ``--factory`` entry point in each worker."""
+    config = os.environ.get(CONFIG_FILE_ENV)
+    settings = load_settings(Path(config) if config else None)
+    return build_app(settings, ui=os.environ.get(NO_UI_ENV) != "1")
+
+
+def pass_to_workers(config: Path | None, *, ui: bool) -> None:
+    """What ``create_app_from_env`` reads in each worker: the config file and whether to serve the page."""
+    os.environ[NO_UI_ENV] = "0" if ui else "1"
+    if config is not None:
+        os.environ[CONFIG_FILE_ENV] = str(Path(config).resolve())
 
 
 def check_workers(settings: Settings, workers: int) -> None:
@@ -37,13 +112,14 @@ def check_workers(settings: Settings, workers: int) -> None:
         )
 
 
-def build_assistant(settings: Settings, *, build: bool, progress: Any = None) -> Any:
-    """The assistant as the server uses it: with its answers cached."""
-    from assistant.answer_cache import CachedAssistant
-    from assistant.service import Assistant
+def prepare_index(settings: Settings, progress: Any = None) -> None:
+    """Before the workers start: the index up to date (the model loads only if chunks changed), the model on disk."""
+    from assistant.service import ensure_index
+    from index.embedding.factory import LazyEmbedder
+    from index.embedding.model_files import prepare_model
 
-    assistant = Assistant.from_settings(settings, build=build, progress=progress)
-    return CachedAssistant(assistant, settings.answer.cache_size)
+    ensure_index(settings, LazyEmbedder(settings.embedding, progress), progress)
+    prepare_model(settings.embedding, progress)  # once here, not raced by every worker
 
 
 def start_warm_up(assistant: Any) -> threading.Thread:
@@ -86,48 +162,3 @@ def preload_ui() -> threading.Thread:
     thread = threading.Thread(target=load, name="preload-ui", daemon=True)
     thread.start()
     return thread
-
-
-def prepare_index(settings: Settings, progress: Any = None) -> None:
-    """Before the workers start: the index up to date (the model loads only if chunks changed), the model on disk."""
-    from assistant.service import ensure_index
-    from index.embeddings import LazyEmbedder, prepare_model
-
-    ensure_index(settings, LazyEmbedder(settings.embedding, progress), progress)
-    prepare_model(settings.embedding, progress)  # once here, not raced by every worker
-
-
-def create_app_from_env() -> Any:
-    """uvicorn's ``--factory`` entry point in each worker."""
-    from assistant.web.api import create_app
-
-    config = os.environ.get(CONFIG_FILE_ENV)
-    settings = load_settings(Path(config) if config else None)
-    ui = os.environ.get(NO_UI_ENV) != "1"
-    if ui:
-        preload_ui()
-    assistant = build_assistant(settings, build=False)
-    app = create_app(settings, assistant, ui=ui)
-    warm_up_when_started(app, assistant)
-    return app
-
-
-def serve_workers(
-    config: Path | None, settings: Settings, host: str, port: int, workers: int, *, ui: bool = True
-) -> None:
-    """Serve with ``workers`` processes sharing the port (uvicorn's supervisor restarts any that die)."""
-    import uvicorn
-
-    check_workers(settings, workers)
-    os.environ[NO_UI_ENV] = "0" if ui else "1"
-    if config is not None:
-        os.environ[CONFIG_FILE_ENV] = str(Path(config).resolve())
-    uvicorn.run(
-        APP_FACTORY,
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-        timeout_graceful_shutdown=10,
-    )

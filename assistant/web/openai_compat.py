@@ -16,14 +16,13 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.service import Assistant
 from assistant.web import sse
-from assistant.web.answering import Answering, Event
-from assistant.web.error_codes import ErrorCode
-from assistant.web.errors import INTERNAL_ERROR
+from assistant.web.answering import Event, Offload
 from assistant.web.ratelimit import Limiter
 from assistant.web.request_log import note
 from assistant.web.schemas import ERRORS, CitationOut
-from core.errors import AssistantError
+from core.errors import AssistantError, ErrorCode
 from core.types import Answer, Message, Role
 
 log = logging.getLogger(__name__)
@@ -102,7 +101,7 @@ def _extras(answer: Answer) -> dict[str, Any]:
     }
 
 
-def openai_router(answering: Answering, limiter: Limiter) -> APIRouter:
+def openai_router(assistant: Assistant, offload: Offload, limiter: Limiter) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["openai"])
 
     @router.post(
@@ -118,10 +117,10 @@ def openai_router(answering: Answering, limiter: Limiter) -> APIRouter:
             note(request, question=messages[-1].content)
         completion_id = f"chatcmpl-{uuid.uuid4().hex}"
         if body.stream:
-            events = await answering.stream(messages, _scope(body.model))
+            events = await offload.stream(assistant.stream(messages, _scope(body.model)))
             chunks = completion_chunks(completion_id, body.model, events, lambda a: note(request, refused=a.refused))
             return sse.sse_response(chunks)
-        answer = await answering.answer(messages, _scope(body.model))
+        answer = await offload.call(lambda: assistant.answer(messages, _scope(body.model)))
         note(request, refused=answer.refused)
         return ChatCompletion(
             id=completion_id,
@@ -172,7 +171,7 @@ async def completion_chunks(
         return
     except Exception:
         log.exception("completion stream failed")
-        error = {"message": INTERNAL_ERROR, "type": "server_error", "code": ErrorCode.INTERNAL_ERROR}
+        error = {"message": ErrorCode.INTERNAL_ERROR.message, "type": "server_error", "code": ErrorCode.INTERNAL_ERROR}
         yield sse.data_line({"error": error})
         return
     yield sse.data_line("[DONE]")

@@ -14,7 +14,7 @@ from fastapi import Request
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from assistant.web.errors import RateLimited
+from core.errors import RateLimited
 
 log = logging.getLogger(__name__)
 WINDOW_SECONDS = 60.0

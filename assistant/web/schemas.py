@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.web.error_codes import ErrorCode
+from core.errors import ErrorCode
 from core.types import Answer, Citation, Message, Passage
 
 # Hard caps against oversized bodies only; the real limits (question length, turns) come from
@@ -58,10 +58,23 @@ class CitationOut(BaseModel):
     score: float
     paragraph: int = Field(description="Paragraph number: /report?doc={doc}#p{paragraph}.")
     quote: str = Field(description="The sentence the answer took from this passage, when known.")
+    highlight: str = Field("", description="The clause of `quote` that answers the question, to highlight.")
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:
         return cls(**citation.to_dict())
+
+
+class LineOut(BaseModel):
+    text: str = Field(description="One line of a list or overview answer, without [n] markers.")
+    cites: list[int] = Field(description="The citations' `n` this line rests on.")
+    level: int = Field(description="0: the point of the whole section; 1: a sub-point or an item.")
+
+
+class SectionOut(BaseModel):
+    doc: str
+    paragraph: int = Field(description="Where the section starts: /report?doc={doc}#p{paragraph} (查看全部).")
+    title: str
 
 
 class ChatResponse(BaseModel):
@@ -70,6 +83,11 @@ class ChatResponse(BaseModel):
     citations: list[CitationOut]
     refused: bool = Field(description="true: the report does not cover the question.")
     notice: str = Field(description="A note for the reader, e.g. that a fallback answer stands in.")
+    form: Literal["fact", "list", "overview", "yesno"] = Field(
+        "fact", description="The answer's shape: list and overview answers come as `lines` as well."
+    )
+    lines: list[LineOut] = Field([], description="List and overview answers line by line; empty for facts.")
+    section: SectionOut | None = Field(None, description="The section a list or overview answer summarises.")
 
     @classmethod
     def of(cls, message_id: str, answer: Answer) -> ChatResponse:
@@ -144,15 +162,16 @@ class ErrorBody(BaseModel):
     code: ErrorCode = Field(description="Stable and machine-readable: branch on this (see the table above).")
 
 
-# The error replies of the public endpoints, for the /docs page.
+# The error replies of the public endpoints, for the /docs page; each lists its codes from the registry.
+_ERROR_TITLES = {
+    400: "Body is not UTF-8",
+    413: "Body larger than server.max_body_bytes",
+    422: "Invalid question or body",
+    429: "Too many requests, see Retry-After",
+    503: "Not ready, or a backend is down",
+    504: "Answer timed out",
+}
 ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "description": text}
-    for status, text in {
-        400: "Body is not UTF-8 (invalid_encoding)",
-        413: "Body larger than server.max_body_bytes (body_too_large)",
-        422: "Invalid question or body (invalid_json, wrong_type, unknown_field, empty_question, …)",
-        429: "Too many requests, see Retry-After (rate_limited)",
-        503: "Not ready, or a backend is down (not_ready, provider_unavailable, store_unavailable)",
-        504: "Answer timed out (timeout)",
-    }.items()
+    status: {"model": ErrorBody, "description": f"{title} ({', '.join(c for c in ErrorCode if c.status == status)})"}
+    for status, title in _ERROR_TITLES.items()
 }

@@ -1,15 +1,16 @@
-"""Run the app under uvicorn."""
+"""Run the app under uvicorn: one process, or ``workers`` processes that each build it themselves."""
 
 from __future__ import annotations
 
 import copy
 import logging
 import socket
+from pathlib import Path
 from typing import Any
 
 import uvicorn
 
-from assistant.web.answering import AssistantLike
+from assistant.web import factory
 from core.settings import Settings
 
 # uvicorn configures its own loggers only; this one is sure to reach the operator's console.
@@ -47,36 +48,43 @@ def log_config() -> dict[str, Any]:
     return config
 
 
-def make_server(
-    settings: Settings,
-    assistant: AssistantLike,
-    host: str | None = None,
-    port: int | None = None,
-    *,
-    ui: bool = True,
-) -> Server:
-    from assistant.web.api import create_app
+def options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options for one process and for workers alike (each worker configures its logging)."""
+    return {
+        "log_level": "info",
+        "log_config": log_config(),
+        "access_log": not settings.logging.requests,  # our JSON lines replace uvicorn's access lines
+        "timeout_graceful_shutdown": 10,
+    }
 
-    app = create_app(settings, assistant, ui=ui)
-    config = uvicorn.Config(
-        app,
-        host=host or settings.server.host,
-        port=settings.server.port if port is None else port,
-        log_level="info",
-        log_config=log_config(),
-        access_log=not settings.logging.requests,  # our JSON lines replace uvicorn's access lines
-        timeout_graceful_shutdown=10,
-    )
-    return Server(config)
+
+def make_server(app: Any, settings: Settings, host: str | None = None, port: int | None = None) -> Server:
+    """A server for ``app`` (host and port default to ``settings.server``)."""
+    host, port = host or settings.server.host, settings.server.port if port is None else port
+    return Server(uvicorn.Config(app, host=host, port=port, **options(settings)))
 
 
 def serve(
     settings: Settings,
-    assistant: AssistantLike,
+    config: Path | None = None,
     host: str | None = None,
     port: int | None = None,
     *,
+    workers: int = 1,
     ui: bool = True,
+    progress: Any = None,
 ) -> None:
-    """Serve until interrupted (host and port default to ``settings.server``)."""
-    make_server(settings, assistant, host, port, ui=ui).run()
+    """`assistant serve`: build the app from settings and serve it until interrupted.
+
+    With several workers uvicorn's supervisor starts the processes (and restarts any that die); each
+    builds its own app through ``factory.create_app_from_env``, from the config file passed on here.
+    """
+    factory.check_workers(settings, workers)  # before anything loads
+    if workers == 1:
+        app = factory.build_app(settings, ui=ui, build=True, progress=progress)
+        make_server(app, settings, host, port).run()
+        return
+    factory.prepare_index(settings, progress)
+    factory.pass_to_workers(config, ui=ui)
+    host, port = host or settings.server.host, settings.server.port if port is None else port
+    uvicorn.run(factory.APP_FACTORY, factory=True, host=host, port=port, workers=workers, **options(settings))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from assistant.web.error_codes import ErrorCode
+from core.errors import ErrorCode
 
-BAD_REQUEST = "请求格式不正确，请检查后重试。"
+BAD_REQUEST = ErrorCode.INVALID_BODY.message
 _QUESTION_FIELDS = {"content", "query"}
 _RANGE_WORDS = {"ge": "不能小于", "gt": "必须大于", "le": "不能大于", "lt": "必须小于"}
 
@@ -35,7 +35,7 @@ def _describe_one(kind: str, loc: tuple[Any, ...], value: Any, ctx: Mapping[str,
     name = field_name(loc)
     leaf = loc[-1] if loc else ""
     if kind == "json_invalid":
-        return ErrorCode.INVALID_JSON, "请求内容不是有效的 JSON。"
+        return ErrorCode.INVALID_JSON, ErrorCode.INVALID_JSON.message
     if not loc:
         return _describe_body(kind, value)
     if kind == "string_unicode":  # a lone surrogate such as "\ud800": valid JSON, but no text
@@ -45,13 +45,13 @@ def _describe_one(kind: str, loc: tuple[Any, ...], value: Any, ctx: Mapping[str,
     if kind == "missing":
         return ErrorCode.MISSING_FIELD, f"缺少字段：{name}。"
     if leaf == "role" and kind == "literal_error":
-        return ErrorCode.UNKNOWN_ROLE, "消息的角色只能是 user 或 assistant。"
+        return ErrorCode.UNKNOWN_ROLE, ErrorCode.UNKNOWN_ROLE.message
     if loc == ("messages",) and kind == "too_long":
-        return ErrorCode.TOO_MANY_TURNS, "对话太长了，请清空对话后重新提问。"
+        return ErrorCode.TOO_MANY_TURNS, ErrorCode.TOO_MANY_TURNS.message
     if loc == ("messages",) and kind == "too_short":
-        return ErrorCode.EMPTY_QUESTION, "请输入您的问题。"
+        return ErrorCode.EMPTY_QUESTION, ErrorCode.EMPTY_QUESTION.message
     if leaf in _QUESTION_FIELDS and kind == "string_too_long":
-        return ErrorCode.QUESTION_TOO_LONG, "问题太长了，请精简后再问。"
+        return ErrorCode.QUESTION_TOO_LONG, ErrorCode.QUESTION_TOO_LONG.message
     if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
         bound = next((f"{word}{ctx[key]}" for key, word in _RANGE_WORDS.items() if key in ctx), "超出范围")
         return ErrorCode.OUT_OF_RANGE, f"{name} {bound}。"
@@ -65,7 +65,7 @@ def _describe_one(kind: str, loc: tuple[Any, ...], value: Any, ctx: Mapping[str,
 def _describe_body(kind: str, value: Any) -> tuple[ErrorCode, str]:
     """Errors about the body as a whole: none sent, not JSON, or JSON of the wrong shape."""
     if kind == "missing":
-        return ErrorCode.EMPTY_BODY, "请求内容为空，请以 JSON 发送问题。"
+        return ErrorCode.EMPTY_BODY, ErrorCode.EMPTY_BODY.message
     if isinstance(value, bytes):  # FastAPI passes the raw body on when it is not declared JSON
         return ErrorCode.INVALID_JSON, "请求内容须为 JSON（Content-Type: application/json）。"
     return ErrorCode.WRONG_TYPE, "请求内容须为 JSON 对象。"

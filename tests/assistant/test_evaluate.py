@@ -33,11 +33,11 @@ class ScriptedAssistant:
         self.answered: list[list[Message]] = []
         self.retrieved: list[list[Message]] = []
 
-    def answer(self, messages: list[Message]) -> Answer:
+    def answer(self, messages: list[Message], doc: str | None = None) -> Answer:
         self.answered.append(list(messages))
         return self.script[messages[-1].content][0]
 
-    def retrieve(self, messages: list[Message]) -> list[Passage]:
+    def retrieve(self, messages: list[Message], doc: str | None = None) -> list[Passage]:
         self.retrieved.append(list(messages))
         return self.script[messages[-1].content][1]
 
@@ -92,6 +92,14 @@ def test_metrics_arithmetic_is_exact(devset: Path) -> None:
     assert metrics["refusal_accuracy"] == round(6 / 7, 3)  # only e is wrong
 
 
+def test_metrics_per_kind(devset: Path) -> None:
+    by_kind = evaluate(devset, ScriptedAssistant(SCRIPT)).by_kind()
+    assert list(by_kind) == ["fact", "refuse", "multiturn", "list"]  # in the order the set first names them
+    assert by_kind["fact"] == {"questions": 3, "judged": 3, "answer_accuracy": round(2 / 3, 3), "refusal_accuracy": 1.0}
+    assert by_kind["refuse"] == {"questions": 2, "judged": 0, "answer_accuracy": None, "refusal_accuracy": 0.5}
+    assert by_kind["multiturn"]["answer_accuracy"] == 1.0 and by_kind["list"]["answer_accuracy"] == 0.0
+
+
 def test_item_verdicts(devset: Path) -> None:
     items = {i.id: i for i in evaluate(devset, ScriptedAssistant(SCRIPT)).items}
     assert {k: v.answer_ok for k, v in items.items()} == {
@@ -144,10 +152,18 @@ def test_table_and_json(devset: Path) -> None:
     report = evaluate(devset, ScriptedAssistant(SCRIPT))
     table = format_table(report)
     assert "hit@3" in table and "misses:" in table
+    kinds = table.split("per kind")[1].split("misses:")[0].splitlines()[2:]
+    assert [row.split() for row in kinds] == [
+        ["fact", "3", "0.667", "3", "1.000"],
+        ["refuse", "2", "-", "0", "0.500"],
+        ["multiturn", "1", "1.000", "1", "1.000"],
+        ["list", "1", "0.000", "1", "1.000"],
+    ]
     missed = {line.split()[0] for line in table.split("misses:")[1].splitlines() if line.strip()}
     assert missed == {"b", "c", "e", "g"}
     data = json.loads(to_json(report))
     assert data["metrics"] == report.metrics()
+    assert data["by_kind"] == report.by_kind()
     assert [i["id"] for i in data["items"]] == [i["id"] for i in ITEMS]
 
 

@@ -7,12 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
+from asking import ask
 from settings_support import NO_EVIDENCE_REFUSAL, with_changes
 
 from assistant.extractive import ExtractiveAnswerer
 from core.settings import Settings
 from core.types import Answer, Passage
-from index.embeddings import HashEmbedder
+from index.embedding.hash_embedder import HashEmbedder
 from index.text import numbers
 
 DEVSET = Path(__file__).resolve().parents[1] / "data" / "devset.jsonl"
@@ -46,7 +47,7 @@ def assert_grounded(answer: Answer) -> None:
 
 @pytest.mark.slow
 def test_the_gdp_answer_quotes_the_figure_with_its_citation(assistant) -> None:  # type: ignore[no-untyped-def]
-    answer = assistant.ask("2023年前三季度松原市GDP增长了多少？")
+    answer = ask(assistant, "2023年前三季度松原市GDP增长了多少？")
     assert not answer.refused and answer.notice == ""
     assert "5.8%" in answer.text
     assert_grounded(answer)
@@ -125,7 +126,7 @@ def test_hash_assistant_answers_are_grounded_for_every_devset_question(hash_sett
     items = [json.loads(line) for line in DEVSET.read_text(encoding="utf-8").splitlines() if line.strip()]
     answered = 0
     for item in items:
-        answer = assistant.ask((item.get("turns") or [item["question"]])[0])
+        answer = ask(assistant, (item.get("turns") or [item["question"]])[0])
         if not answer.refused:
             answered += 1
             assert_grounded(answer)
@@ -137,5 +138,5 @@ def test_warm_up_embeds_every_sentence_once(hash_assistant) -> None:  # type: ig
     hash_assistant.warm_up()
     cached = len(extractive._vectors)
     assert cached > len(hash_assistant.retriever.passages)  # sentences, not chunks
-    hash_assistant.ask("2023年前三季度松原市GDP增长了多少？")
+    ask(hash_assistant, "2023年前三季度松原市GDP增长了多少？")
     assert len(extractive._vectors) == cached  # answering needed nothing new

@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from asking import ask
 from settings_support import with_changes
 
-from assistant.evaluate import Scoped, evaluate
+from assistant.evaluate import evaluate
 from core.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -41,7 +42,7 @@ def test_questions_naming_the_county_are_answered_from_its_report(library) -> No
 
 
 def test_the_seed_questions_scoped_to_the_seed_keep_their_accuracy(library) -> None:  # type: ignore[no-untyped-def]
-    metrics = evaluate(TESTS / "data" / "devset.jsonl", Scoped(library, SEED)).metrics()
+    metrics = evaluate(TESTS / "data" / "devset.jsonl", library, SEED).metrics()
     assert metrics["hit@3"] >= 0.98 and metrics["answer_accuracy"] >= 0.98
 
 
@@ -54,5 +55,5 @@ def test_the_seed_questions_keep_their_accuracy_when_a_report_is_added(library) 
 def test_an_open_question_in_the_words_of_the_added_report_is_answered_from_it(  # type: ignore[no-untyped-def]
     library,
 ) -> None:
-    answer = library.ask("白鹭湖观鸟节期间接待了多少游客？")
+    answer = ask(library, "白鹭湖观鸟节期间接待了多少游客？")
     assert not answer.refused and {c.doc for c in answer.citations} == {COUNTY.stem}

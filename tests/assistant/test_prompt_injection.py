@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from asking import ask
 from fakes.openai_server import FakeOpenAI, running
 from settings_support import NO_EVIDENCE_REFUSAL, make_settings
 
@@ -81,7 +82,7 @@ def test_a_hostile_passage_reaches_the_model_as_quoted_data(fake: FakeOpenAI) ->
     ],
 )
 def test_injection_questions_are_refused_without_calling_the_llm(state: Path, fake: FakeOpenAI, question: str) -> None:
-    answer = _assistant(state, fake).ask(question)
+    answer = ask(_assistant(state, fake), question)
     assert answer.refused and answer.text == REFUSAL and answer.citations == []
     assert fake.requests == []
 
@@ -98,7 +99,7 @@ def test_an_answer_reciting_the_system_prompt_is_refused_before_any_of_it_shows(
 
 def test_quoting_the_refusal_sentence_is_no_leak(state: Path, fake: FakeOpenAI) -> None:
     fake.script(REFUSAL)
-    answer = _assistant(state, fake).ask("松原的城市道路总长度是多少？")
+    answer = ask(_assistant(state, fake), "松原的城市道路总长度是多少？")
     assert answer.refused and answer.text == REFUSAL
 
 

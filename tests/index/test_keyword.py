@@ -11,8 +11,8 @@ from rank_bm25 import BM25Okapi
 
 from core.settings import ChunkingSettings
 from index.chunking import chunk_document
-from index.keyword import KeywordIndex
 from index.loader import load_documents
+from index.search.keyword import KeywordIndex
 from index.text import tokens
 
 REPORT = Path(__file__).resolve().parents[2] / "data" / "songyuan-2023-plenary-report.txt"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core.types import Passage
-from index.ranking import ParagraphIndex, top_k
+from index.search.ranking import ParagraphIndex, top_k
 
 
 @pytest.mark.parametrize("k", [1, 3, 5, 40, 200, 1000])

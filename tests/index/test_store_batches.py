@@ -12,7 +12,7 @@ from settings_support import with_changes
 
 from core.settings import Settings
 from index.chunking import chunk_document
-from index.embeddings import HashEmbedder
+from index.embedding.hash_embedder import HashEmbedder
 from index.library import sync_corpus
 from index.loader import load_documents
 from index.store import Library

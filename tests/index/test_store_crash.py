@@ -12,7 +12,7 @@ from pathlib import Path
 
 from settings_support import make_settings, profiles
 
-from index.embeddings import HashEmbedder
+from index.embedding.hash_embedder import HashEmbedder
 from index.store import Library
 
 CLI = Path(sys.executable).with_name("assistant")

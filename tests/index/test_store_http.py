@@ -11,7 +11,7 @@ from settings_support import with_changes
 
 from core.errors import AssistantError, StoreUnavailable
 from core.settings import Settings
-from index.embeddings import make_embedder
+from index.embedding.factory import make_embedder
 from index.library import add_files, remove_documents, sync_corpus
 
 COUNTY = """青禾县2024年工作报告（虚构文本，仅供测试）

@@ -17,6 +17,7 @@ from web_support import ask, parse_sse, running
 
 from assistant.chain import Delta
 from assistant.web import static
+from assistant.web.factory import build_app
 from assistant.web.server import make_server
 from core.errors import ProviderUnavailable
 from core.types import Message
@@ -196,7 +197,7 @@ def test_gradio_page_is_mounted_under_the_api(serve: Serve) -> None:
 
 
 def test_server_announces_where_it_is_ready(hash_settings: Any, hash_assistant: Any) -> None:
-    server = make_server(hash_settings, hash_assistant, "127.0.0.1", 0, ui=False)
+    server = make_server(build_app(hash_settings, hash_assistant, ui=False), hash_settings, "127.0.0.1", 0)
     seen: list[str] = []
     handler = logging.Handler()
     handler.emit = lambda record: seen.append(record.getMessage())  # type: ignore[method-assign]

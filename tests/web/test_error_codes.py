@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.web import errors as web_errors
-from assistant.web.api import create_app
-from assistant.web.error_codes import MEANINGS, ErrorCode
+from assistant.web.factory import build_app
 from core import errors
+from core.errors import ErrorCode
 
 
 def _subclasses(cls: type) -> list[type]:
@@ -17,23 +16,48 @@ def _subclasses(cls: type) -> list[type]:
 def test_every_assistant_error_has_a_documented_code_and_status() -> None:
     for cls in _subclasses(errors.AssistantError):
         code = ErrorCode(cls.code)  # raises for an undocumented code
-        assert MEANINGS[code][0] == cls.http_status, cls
-    assert web_errors.RateLimited.code == "rate_limited" and web_errors.AnswerTimeout.code == "timeout"
+        assert code.status == cls.http_status, cls
+    assert errors.RateLimited.code == "rate_limited" and errors.AnswerTimeout.code == "timeout"
 
 
 def test_every_code_is_explained() -> None:
-    assert set(MEANINGS) == set(ErrorCode)
+    assert all(code.status in range(400, 600) and code.message and code.meaning for code in ErrorCode)
     assert all(code.value == code.value.lower() and " " not in code.value for code in ErrorCode)
 
 
+def test_the_statuses_and_messages_are_the_published_ones() -> None:
+    """Clients and the README rely on these: a change here is a change of the public API."""
+    assert errors.EmptyQuestion.user_message == "请输入您的问题。" and errors.EmptyQuestion.http_status == 422
+    assert errors.ModelUnavailable.user_message == "检索模型无法加载，请联系管理员。"
+    assert errors.IndexNotBuilt.user_message == "知识库尚未建立，请联系管理员。"
+    exits = errors.ConfigError.exit_code, errors.CorpusError.exit_code, errors.StoreUnavailable.exit_code
+    assert exits == (78, 66, 69)
+    statuses = {code.value: code.status for code in ErrorCode if code.status != 422}
+    assert statuses == {
+        "invalid_encoding": 400,
+        "body_too_large": 413,
+        "not_found": 404,
+        "method_not_allowed": 405,
+        "rate_limited": 429,
+        "timeout": 504,
+        "not_ready": 503,
+        "provider_unavailable": 503,
+        "store_unavailable": 503,
+        "corpus_unavailable": 500,
+        "config_error": 500,
+        "internal_error": 500,
+    }
+
+
 def test_the_openapi_schema_lists_the_codes(hash_settings: Any, hash_assistant: Any) -> None:
-    spec = create_app(hash_settings, hash_assistant, ui=False).openapi()
+    spec = build_app(hash_settings, hash_assistant, ui=False).openapi()
     schemas = spec["components"]["schemas"]
     assert set(schemas["ErrorBody"]["required"]) == {"error", "code"}
     assert set(schemas["ErrorCode"]["enum"]) == {code.value for code in ErrorCode}
     chat = spec["paths"]["/api/chat"]["post"]["responses"]
     assert {"413", "422", "429", "504"} <= set(chat)
     assert chat["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
+    assert "question_too_long" in chat["422"]["description"]
     openai = spec["paths"]["/v1/chat/completions"]["post"]["responses"]["422"]
     assert openai["content"]["application/json"]["schema"]["$ref"].endswith("/OpenAIErrorBody")
     assert "`question_too_long`" in spec["info"]["description"]

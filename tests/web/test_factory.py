@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,7 @@ from starlette.testclient import TestClient
 from assistant.cli import main
 from assistant.web import factory
 from core.errors import ConfigError
-from index.embeddings import LazyEmbedder
+from index.embedding.factory import LazyEmbedder
 
 TESTS = Path(__file__).resolve().parents[1]
 
@@ -60,3 +62,30 @@ def test_the_factory_builds_the_app_from_the_environment(
         body = {"messages": [{"role": "user", "content": "查干湖的水质怎么样？"}]}
         first, again = client.post("/api/chat", json=body).json(), client.post("/api/chat", json=body).json()
         assert first["answer"] == again["answer"] and first["id"] != again["id"]
+
+
+def test_the_page_and_the_api_share_one_feedback_store(
+    hash_assistant: Any, hash_settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.feedback import FeedbackStore
+
+    opened: list[FeedbackStore] = []
+    original = FeedbackStore.from_settings.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[FeedbackStore], settings: Any) -> FeedbackStore:
+        opened.append(original(cls, settings))
+        return opened[-1]
+
+    monkeypatch.setattr(FeedbackStore, "from_settings", classmethod(counting))
+    factory.build_app(hash_settings, hash_assistant, ui=True)
+    assert len(opened) == 1
+
+
+def test_the_light_modules_of_the_web_edge_load_no_web_framework() -> None:
+    code = (
+        "import sys, assistant.web, assistant.web.validation, assistant.suggestions; "
+        "print(sorted(m for m in ('fastapi', 'uvicorn', 'starlette') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=TESTS.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from web_support import hash_settings_in, healthy, parse_sse, serving
 
-from assistant.web.error_codes import ErrorCode
+from core.errors import ErrorCode
 
 EXAMPLES = int(os.environ.get("ASSISTANT_FUZZ_EXAMPLES", "120"))
 CODES = {code.value for code in ErrorCode}

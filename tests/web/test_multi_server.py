@@ -6,6 +6,7 @@ Real processes, real sockets, the commands a deployment runs; the hash embedder 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -194,3 +195,40 @@ def test_the_api_says_503_while_the_chroma_server_is_down_and_recovers(tmp_path:
             assert _wait_for(lambda: _chat(url, "明年要开工多少个新能源项目？").status_code == 200)
     finally:
         chroma.stop()
+
+
+def test_workers_write_the_json_request_log(tmp_path: Path, chroma_port: int) -> None:
+    """`serve --workers 2`: each worker process logs its requests as JSON lines on stdout, as one process does."""
+    env = _profile(tmp_path, f"  mode: http\n  port: {chroma_port}\n  collection: workers-{uuid.uuid4().hex[:8]}\n")
+    cli = [sys.executable, "-m", "assistant.cli"]
+    indexed = subprocess.run([*cli, "index"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert indexed.returncode == 0, indexed.stderr
+    port, stdout = free_port(), tmp_path / "stdout.log"
+    with stdout.open("w") as out:
+        proc = subprocess.Popen(
+            [*cli, "serve", "--workers", "2", "--no-ui", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        assert _wait_for(lambda: _healthy(url), timeout=120), stdout.read_text()
+        response = httpx.post(f"{url}/api/chat", json={"messages": [{"role": "user", "content": SEED_QUESTION}]})
+        assert response.status_code == 200
+        request_id = response.headers["x-request-id"]
+        assert _wait_for(lambda: request_id in stdout.read_text(), timeout=10), stdout.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    lines = [json.loads(line) for line in stdout.read_text().splitlines() if line.startswith("{")]
+    chat = next(line for line in lines if line["request_id"] == request_id)
+    assert (chat["method"], chat["route"], chat["status"], chat["refused"]) == ("POST", "/api/chat", 200, False)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/healthz", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from assistant.web.factory import build_app
 from assistant.web.server import Server, make_server
 from core.settings import Settings, load_settings
 
@@ -46,7 +47,8 @@ def running(server: Server, timeout: float = 30.0) -> Iterator[str]:
 
 @contextmanager
 def serving(settings: Any, assistant: Any, *, ui: bool = False) -> Iterator[str]:
-    with running(make_server(settings, assistant, "127.0.0.1", 0, ui=ui)) as url:
+    """The app as `assistant serve` builds it, around the test's own assistant."""
+    with running(make_server(build_app(settings, assistant, ui=ui), settings, "127.0.0.1", 0)) as url:
         yield url
 
 

@@ -1,0 +1,96 @@
+"""What a question names, for the judge: places, the words of its topic, and judgements it asks for.
+
+These are the question's side of the near-miss checks: "白城市的粮食产量" names another place than
+the report's; "人均可支配收入" names a metric the report never gives; "哪家医院最好" asks for a
+judgement a work report does not make.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+from index.text import STOPWORDS
+
+# "长春市", "吉林省", "前郭县": a name and an administrative suffix. "全市", "开发区" are no places.
+_ADMIN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:省|市|县|区|旗|州|盟)")
+_NOT_A_NAME = {"开发", "高新", "经开", "城市", "社区", "园区", "景区", "辖区", "城镇", "新城"}
+# A name does not hold a function word, a count or a question word: "2024年全市" is no "年全" 市.
+_NOT_IN_A_NAME = set("年月日的了在是和与及或个多少哪几这那该各全本我每其户家所项名座亩人次")
+_NOT_A_PLACE = {"全市", "全省", "全国", "全县", "城区", "市区", "县区", "东北", "江南", "江北", "城乡", "乡村", "农村"}
+# "哪家医院最好", "哪个景点最值得去", "推荐一下": opinions and rankings, not what the report states.
+_JUDGEMENT = re.compile(
+    r"哪[家所个座位里些][^，。？?]{0,8}最|哪[家所个座位里][^，。？?]{0,8}(?:好|值得|推荐)|值不值得|推荐(?:一下|几)|排名第一的"
+)
+# Words that say what kind of answer is wanted, not what it is about ("成绩", "打算", "多少").
+_FORM_WORDS = frozenset(
+    """成绩 成效 成果 打算 计划 安排 部署 工作 做了 干了 举措 措施 方面 哪几 几项 包括 分别 主要 讲了 说了
+    变化 亮点 特色 怎么 怎样 如何 多少 多大 多高 多长 几个 哪些 哪个 有何 一年 这一年 这些 今年 明年 去年
+    增长 提高 达到 目标 数量 总量 规模 水平 这次 本次 全会 会议 报告 文件 讲话""".split()
+)  # the last ones name the report itself: "这次全会主要讲了什么" asks about all of it
+
+
+def places_named(question: str, known: Callable[[str], bool]) -> tuple[str, ...]:
+    """The places a question names, without their suffix: "白城市…" → ("白城",).
+
+    A name with an administrative suffix is a place. A word jieba tags as a place name counts only
+    when the reports never use it (哈尔滨, 美国): jieba also tags ordinary words so ("新建").
+    """
+    found = [
+        name
+        for m in _ADMIN_PLACE.finditer(question)
+        if (name := m.group(1)) not in _NOT_A_NAME and not set(name) & _NOT_IN_A_NAME
+    ]
+    found += [word for word, flag in _tagged(question) if flag == "ns" and not known(word)]
+    stripped = [re.sub(r"(?:省|市|县|区)$", "", name) if len(name) > 2 else name for name in found]
+    return tuple(dict.fromkeys(p for p in stripped if len(p) >= 2 and p not in _NOT_A_PLACE and "的" not in p))
+
+
+@lru_cache(maxsize=4096)
+def _tagged(question: str) -> tuple[tuple[str, str], ...]:
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return tuple((word, flag) for word, flag in jieba.posseg.cut(question))
+
+
+def asks_judgement(question: str) -> bool:
+    return bool(_JUDGEMENT.search(question))
+
+
+def topic_terms(question: str, places: tuple[str, ...] = ()) -> list[str]:
+    """The words of what the question is about: no question words, times, places or answer-form words.
+
+    Whole words (jieba's precise mode), so that "松原地里" gives 地里, not the 原地 that search mode adds.
+    """
+    return [
+        t
+        for t, _ in dict.fromkeys(_tagged(question))
+        if len(t) > 1
+        and t not in STOPWORDS
+        and t not in _FORM_WORDS
+        and not re.fullmatch(r"(?:19|20)?\d{2,4}年?|\d+", t)
+        and not any(t in p or p in t for p in places)
+    ]
+
+
+# Where a fact question asks its question: "…失业率是多少", "门票多少钱", "办了几个".
+_ASKING = re.compile(r"^(?:多少|几|几个|几所|几家|几项|多大|多高|多长|多久|多远|是谁|哪里|哪儿|什么时候|何时)")
+
+
+def asked_head(question: str, places: tuple[str, ...] = ()) -> str:
+    """The thing a fact question asks a figure or name of: its last topic word before the question
+    word ("城镇登记失业率是多少" → 失业率), or the first after it ("有多少个社区食堂" → 社区食堂)."""
+    tagged = _tagged(question)
+    topic = set(topic_terms(question, places))
+    asking = next((i for i, (w, _) in enumerate(tagged) if _ASKING.match(w)), None)
+    if asking is None:
+        return ""
+    # Only names of things: "开工多少个项目" asks about 项目, not about 开工.
+    things = [(i, w) for i, (w, flag) in enumerate(tagged) if w in topic and (flag.startswith("n") or flag == "eng")]
+    before = [w for i, w in things if i < asking]
+    after = [w for i, w in things if i > asking]
+    return before[-1] if before else (after[0] if after else "")

@@ -1,0 +1,162 @@
+"""The live view of the library: one generation read into memory, ready to search, and replaced
+when the store's head names a newer one.
+
+Another process or machine may change the library at any time; every server re-reads the head
+every few seconds and loads the new generation (its keyword index included) while it keeps
+answering from the view it has.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from core.types import Passage
+from index.chunking import context_text
+from index.search.keyword import KeywordIndex
+from index.search.ranking import ParagraphIndex
+from index.search.report_choice import place_of
+from index.store import Library, Snapshot, StoredDocument
+from index.text import tokens, years_in_text
+
+log = logging.getLogger(__name__)
+
+
+def passage_from_stored(cid: str, stored: dict[str, Any], title: str = "") -> Passage:
+    return Passage(
+        chunk_id=cid,
+        text=stored["text"],
+        doc=stored["doc"],
+        title=title or stored.get("title", ""),
+        section=stored.get("section", ""),
+        period=str(stored.get("period", "")),
+        paragraph=int(stored.get("paragraph", 0)),
+        start=int(stored["start"]),
+        end=int(stored["end"]),
+        lead=stored.get("lead", ""),
+    )
+
+
+def search_text(passage: Passage) -> str:
+    """The same context the embedding saw: section heading and paragraph topic, then the text."""
+    return context_text(passage.section, passage.lead, passage.text)
+
+
+@dataclass
+class CorpusView:
+    """One generation of the library, ready to search: built once, then only read."""
+
+    snapshot: Snapshot
+    vectors: Any  # the generation's chunks as a chromadb collection, searched by vector
+    passages: list[Passage]
+    keyword: KeywordIndex  # BM25 over every chunk's search text
+    paragraphs: ParagraphIndex
+    row: dict[str, int] = field(default_factory=dict)
+    doc_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    period_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    doc_rows: dict[str, np.ndarray] = field(default_factory=dict)
+    periods: set[str] = field(default_factory=set)
+    places: dict[str, str] = field(default_factory=dict)
+    known_years: set[int] = field(default_factory=set)
+    vocabulary: dict[str, set[str]] = field(default_factory=dict)  # each report's words
+
+    @classmethod
+    def of(cls, snapshot: Snapshot, vectors: Any) -> CorpusView:
+        titles = {d.doc_id: d.title for d in snapshot.documents.values()}
+        passages = [
+            passage_from_stored(cid, meta, titles.get(meta["doc"], "")) for cid, meta in sorted(snapshot.chunks.items())
+        ]
+        corpus = [tokens(search_text(p)) for p in passages]
+        view = cls(
+            snapshot=snapshot,
+            vectors=vectors,
+            passages=passages,
+            keyword=KeywordIndex(corpus),
+            paragraphs=ParagraphIndex(passages),
+        )
+        view._index_rows()
+        view._index_reports(corpus)
+        return view
+
+    def _index_rows(self) -> None:
+        """Row lookups by chunk, report and period, so a query never scans the passages in Python."""
+        self.row = {p.chunk_id: i for i, p in enumerate(self.passages)}
+        self.doc_of_row = np.array([p.doc for p in self.passages], dtype=object)
+        self.period_of_row = np.array([p.period for p in self.passages], dtype=object)
+        self.doc_rows = {d: self.doc_of_row == d for d in self.snapshot.documents}
+
+    def _index_reports(self, corpus: list[list[str]]) -> None:
+        """What choosing a report and judging a year need: places, periods, years and words."""
+        self.periods = {p.period for p in self.passages if p.period}
+        self.places = {d: place_of(doc) for d, doc in self.snapshot.documents.items()}
+        self.known_years = {int(p) for p in self.periods}.union(*(years_in_text(p.text) for p in self.passages))
+        for p, words in zip(self.passages, corpus, strict=True):
+            self.vocabulary.setdefault(p.doc, set()).update(words)
+
+    @property
+    def generation(self) -> str:
+        return self.snapshot.generation
+
+    @property
+    def documents(self) -> dict[str, StoredDocument]:
+        return self.snapshot.documents
+
+    def rows_of(self, docs: set[str] | frozenset[str] | None) -> np.ndarray | None:
+        """A mask of the passages of ``docs``; None means every passage."""
+        if docs is None:
+            return None
+        mask = np.zeros(len(self.passages), dtype=bool)
+        for d in docs:
+            mask |= self.doc_rows.get(d, mask)
+        return mask
+
+
+def read_view(library: Library) -> CorpusView:
+    """The live generation, read whole."""
+    snapshot = library.read()
+    return CorpusView.of(snapshot, snapshot.vectors)
+
+
+class LiveView:
+    """The library's live generation, re-read when the head names another one."""
+
+    def __init__(self, library: Library, refresh_seconds: float = 2.0) -> None:
+        self.library = library
+        self.refresh_seconds = refresh_seconds
+        self.view = read_view(library)
+        self._checked = time.monotonic()
+        self._reloading = threading.Lock()
+
+    def refresh(self, *, force: bool = False) -> bool:
+        """Re-read the store's head now and then; load a new generation when there is one.
+        One thread reloads while the others keep answering from the view they have."""
+        now = time.monotonic()
+        if not force and now - self._checked < self.refresh_seconds:
+            return False
+        if not self._reloading.acquire(blocking=force):
+            return False
+        try:
+            self._checked = now
+            generation = self.library.generation()
+            if not generation or generation == self.view.generation:
+                return False
+            self._reload()
+            return True
+        finally:
+            self._reloading.release()
+
+    def _reload(self) -> None:
+        started = time.perf_counter()
+        self.view = read_view(self.library)
+        log.info(
+            "index generation %s loaded: %d documents, %d chunks in %.2fs",
+            self.view.generation,
+            len(self.view.documents),
+            len(self.view.passages),
+            time.perf_counter() - started,
+        )

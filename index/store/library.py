@@ -1,0 +1,129 @@
+"""The library of reports in one chroma database, changed one whole generation at a time.
+
+Every change (add, remove, re-index, rebuild) writes a new generation beside the live one,
+copying the vectors of chunks it already has (content-hash ids make that exact), and only then
+points the head at it. So a reader never sees a half-built index, a crash midway leaves the
+previous generation live, and other processes and machines pick the change up by reading the
+head — they open the new collections fresh, so no process serves a stale cached vector segment.
+The collections' layout is in ``client``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from core.errors import IndexNotBuilt, StoreUnavailable
+from core.settings import ChunkingSettings, StoreSettings
+from index.embedding.base import TextEmbedder
+from index.store import writing
+from index.store.client import GEN_KEY, Database, is_missing, where
+from index.store.plan import plan_change
+from index.store.reading import read_documents, read_generation
+from index.store.records import Incoming, IndexReport, Snapshot, StoredDocument
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+
+
+class Library:
+    """The reports in one chroma database, and the generations that hold them."""
+
+    def __init__(self, settings: StoreSettings, embedder: TextEmbedder) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.db = Database(settings)
+        self.client = self.db.client
+
+    @property
+    def head_name(self) -> str:
+        return self.db.head_name
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def head(self) -> dict[str, Any]:
+        """The head's metadata ({} when the library was never built)."""
+
+        def read() -> dict[str, Any]:
+            try:
+                return dict(self.client.get_collection(self.head_name).metadata or {})
+            except Exception as exc:
+                if is_missing(exc):
+                    return {}
+                raise
+
+        return dict(self.db.call("read the head", read))
+
+    def generation(self) -> str:
+        """The live generation, '' when there is none."""
+        return str(self.head().get(GEN_KEY, ""))
+
+    def read(self, attempts: int = 3) -> Snapshot:
+        """The live generation. Retried when a writer swaps generations while we read."""
+        for attempt in range(attempts):
+            generation = self.generation()
+            if not generation:
+                raise IndexNotBuilt(
+                    f"no index in collection {self.head_name!r} at {where(self.settings)}: run `assistant index`"
+                )
+            try:
+                return read_generation(self.db, generation)
+            except StoreUnavailable:
+                raise
+            except Exception as exc:
+                if not is_missing(exc) or attempt == attempts - 1:
+                    raise StoreUnavailable(f"generation {generation} vanished while reading: {exc}") from exc
+                log.info("generation %s was replaced while reading; reading the new one", generation)
+        raise AssertionError("unreachable")
+
+    def documents(self) -> list[StoredDocument]:
+        generation = self.generation()
+        if not generation:
+            return []
+        return sorted(read_documents(self.db, generation).values(), key=lambda d: d.doc_id)  # no chunks needed
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def apply(
+        self,
+        incoming: Iterable[Incoming],
+        remove: Iterable[str] = (),
+        *,
+        chunking: ChunkingSettings,
+        reembed: bool = False,
+        prune_origin: str | None = None,
+        progress: Progress | None = None,
+    ) -> IndexReport:
+        """Write a new generation: the live one with ``incoming`` added or replaced and ``remove``
+        taken out (and, with ``prune_origin``, every report of that origin not in ``incoming``).
+        Does nothing when nothing changes."""
+        say = progress or (lambda _msg: None)
+        head = self.head()
+        previous = str(head.get(GEN_KEY, ""))
+        reembed = reembed or (bool(previous) and self._model_changed(head, say))
+        old = read_generation(self.db, previous) if previous else None
+        plan = plan_change(old, incoming, remove, chunking=chunking, reembed=reembed, prune_origin=prune_origin)
+        if not plan.changes(reembed):
+            return _unchanged(old)
+        generation = writing.write_generation(self.db, self.embedder, plan, old, reembed=reembed, say=say)
+        writing.swap(self.db, previous, generation, self.embedder.name)
+        self.collect_garbage(keep={generation, previous})
+        return plan.report(generation)
+
+    def _model_changed(self, head: dict[str, Any], say: Progress) -> bool:
+        """An index built with another model: every chunk must be embedded again."""
+        changed = head.get("embedding_model") not in (None, self.embedder.name)
+        if changed:
+            say(f"embedding model changed ({head.get('embedding_model')} → {self.embedder.name}): re-embedding")
+        return changed
+
+    def collect_garbage(self, keep: set[str]) -> None:
+        """Drop generations other than ``keep`` (the live one and the one before) and half-written ones."""
+        writing.collect_garbage(self.db, keep)
+
+
+def _unchanged(old: Snapshot | None) -> IndexReport:
+    if old is None:
+        return IndexReport()
+    return IndexReport(unchanged=sorted(old.documents), chunks=len(old.chunks), generation=old.generation)

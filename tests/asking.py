@@ -1,0 +1,11 @@
+"""One question (after an optional history) put to the assistant, as the tests ask them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.types import Answer, Message
+
+
+def ask(assistant: Any, question: str, history: list[Message] | None = None, doc: str | None = None) -> Answer:
+    return assistant.answer([*(history or []), Message("user", question)], doc)  # type: ignore[no-any-return]
