@@ -28,7 +28,7 @@ from assistant.judge import (
     judge_question,
 )
 from assistant.llm import LLMAnswerer
-from assistant.near_miss import NearMiss, near_miss
+from assistant.near_miss import NearMiss, metric_asked, names_metric, near_miss
 from assistant.outline_answer import compose
 from assistant.outlines import Outlines
 from assistant.question_forms import asked_periods, question_form
@@ -157,6 +157,9 @@ class AnswerChain:
         ranked = self.extractive.rank(turn.standalone, result.passages, result.years)
         wanted = expected_type(turn.standalone)
         typed = [c for c in ranked[:TYPE_WINDOW] if self._gives(wanted, c, result, turn.standalone)] if wanted else []
+        metric = metric_asked(_as_asked(turn), self.outlines.current().uses) if self.outlines else ""
+        if metric:  # "优良天数比例要达到多少": the typed sentence that names the ratio, before other figures
+            typed.sort(key=lambda c: not names_metric(f"{result.passages[c.passage - 1].section} {c.text}", metric))
         turn.sentences = typed + [c for c in ranked if c not in typed]  # a typed answer comes first
         evidence = Evidence(
             best_dense=max((c.dense for c in turn.sentences), default=0.0),
@@ -164,7 +167,7 @@ class AnswerChain:
             unknown_years=sorted(y for y in result.years if y not in self.retriever.view.known_years),
             wanted=wanted,
             typed=bool(typed),
-            near_miss=self._near_miss(turn.standalone, turn.sentences, result),
+            near_miss=self._near_miss(_as_asked(turn), turn.sentences, result),
         )
         turn.verdict = judge_evidence(evidence, self.settings.retrieval)
         if turn.verdict.answer:
@@ -213,13 +216,18 @@ class AnswerChain:
 
     def answer_extractive(self, turn: Turn, notice: str = "") -> Iterator[Delta | Answer]:
         assert turn.result is not None
-        text, quotes = self.extractive.compose(turn.standalone, turn.sentences)
-        if not text:
+        short = question_form(turn.standalone) == "fact" and not wants_several(turn.standalone)
+        metric = metric_asked(_as_asked(turn), self.outlines.current().uses) if self.outlines and short else ""
+        composed = self.extractive.compose(
+            turn.standalone, turn.sentences, short=short, metric=metric, focus=turn.question
+        )
+        if not composed.text:
             yield from _refuse("no sentence to quote")
             return
-        for sentence in re.findall(r".+?\[\d+\]", text):
+        for sentence in re.findall(r".+?\[\d+\]", composed.text):
             yield Delta(sentence)
-        yield replace(curate(text, turn.result.passages, quotes), notice=notice)
+        answer = curate(composed.text, turn.result.passages, composed.quotes, composed.highlights)
+        yield replace(answer, notice=notice, form="fact" if short else answer.form)
 
     def answer_llm(self, turn: Turn) -> Iterator[Delta | Answer]:
         assert turn.result is not None and self.llm is not None
@@ -268,6 +276,12 @@ def on_topic_first(matches: list[Match], question: str) -> list[Match]:
     if not terms:
         return matches
     return sorted(matches, key=lambda m: not any(t in m.unit.words for t in terms))
+
+
+def _as_asked(turn: Turn) -> str:
+    """The words the user chose, for the near-miss checks: an English question's Chinese bridge holds
+    the dictionary's guesses (产值 beside 产量), which must not count as what was asked."""
+    return turn.question if turn.english else turn.standalone
 
 
 ENGLISH_NOTE = "The report is in Chinese; this answer quotes it."

@@ -14,7 +14,9 @@ def cited_numbers(text: str) -> list[int]:
     return [int(m.group(1) or m.group(2)) for m in MARKER.finditer(text)]
 
 
-def curate(text: str, passages: list[Passage], quotes: dict[int, str] | None = None) -> Answer:
+def curate(
+    text: str, passages: list[Passage], quotes: dict[int, str] | None = None, highlights: dict[int, str] | None = None
+) -> Answer:
     """Keep markers that name one of ``passages`` (numbered from 1); cite only those passages.
 
     Numbers are kept as the answerer saw them, so text streamed before curation still matches.
@@ -28,11 +30,13 @@ def curate(text: str, passages: list[Passage], quotes: dict[int, str] | None = N
     curated = MARKER.sub(keep_valid, text)
     curated = re.sub(r"(\[\d+\])\1+", r"\1", curated).strip()
     used = sorted(set(cited_numbers(curated)))
-    citations = [_citation(n, passages[n - 1], (quotes or {}).get(n, "")) for n in used]
+    citations = [
+        _citation(n, passages[n - 1], (quotes or {}).get(n, ""), (highlights or {}).get(n, "")) for n in used
+    ]
     return Answer(text=curated, citations=citations)
 
 
-def _citation(n: int, passage: Passage, quote: str) -> Citation:
+def _citation(n: int, passage: Passage, quote: str, highlight: str = "") -> Citation:
     return Citation(
         n=n,
         doc=passage.doc,
@@ -45,4 +49,5 @@ def _citation(n: int, passage: Passage, quote: str) -> Citation:
         paragraph=passage.paragraph,
         quote=quote,
         title=passage.title,
+        highlight=highlight,
     )

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from assistant.short_answer import answer_clause
 from core.types import Passage
 from index.chunking import section_leaf, split_sentences
 from index.embedding.base import TextEmbedder
@@ -31,6 +32,13 @@ _PRIOR_OPEN = 0.3
 _CLOSE_FACT = 0.03
 _CLOSE_OPEN = 0.12
 _MIN_SENTENCE = 12  # shorter ones are topic lines ("千方百计稳定经济运行。"), not answers
+
+
+@dataclass(frozen=True)
+class Composed:
+    text: str  # with [n] markers
+    quotes: dict[int, str]  # passage number → the sentence taken from it
+    highlights: dict[int, str]  # passage number → the clause of that sentence the answer says
 
 
 @dataclass(frozen=True)
@@ -151,15 +159,23 @@ class ExtractiveAnswerer:
         close = [c for c in ranked[1:] if c.score >= best.score - _CLOSE_OPEN and c not in following]
         return [best, *following, *close][: self.max_sentences]
 
-    def compose(self, question: str, ranked: list[Candidate]) -> tuple[str, dict[int, str]]:
-        """Answer text with [n] markers, and the quote taken from each cited passage."""
+    def compose(
+        self, question: str, ranked: list[Candidate], short: bool = False, metric: str = "", focus: str = ""
+    ) -> Composed:
+        """Answer text with [n] markers, the quote taken from each cited passage and, with ``short``
+        (a fact question), the clause of it that answers: the answer is those clauses alone."""
         chosen = self.select(question, ranked)
         quotes: dict[int, str] = {}
+        highlights: dict[int, str] = {}
         parts = []
+        wants_figure = bool(_ASKS_AMOUNT.search(question))
         for cand in chosen:
             quotes.setdefault(cand.passage, cand.text)
-            parts.append(f"{_as_sentence(cand.text)}[{cand.passage}]")
-        return "".join(parts), quotes
+            said = answer_clause(question, cand.text, wants_figure, metric, focus) if short else cand.text
+            if short:
+                highlights.setdefault(cand.passage, said)
+            parts.append(f"{_as_sentence(said)}[{cand.passage}]")
+        return Composed("".join(parts), quotes, highlights)
 
 
 def wants_several(question: str) -> bool:

@@ -19,7 +19,9 @@ _ADMIN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:省|市|县|区|旗|州|�
 _NOT_A_NAME = {"开发", "高新", "经开", "城市", "社区", "园区", "景区", "辖区", "城镇", "新城"}
 # A name does not hold a function word, a count or a question word: "2024年全市" is no "年全" 市.
 _NOT_IN_A_NAME = set("年月日的了在是和与及或个多少哪几这那该各全本我每其户家所项名座亩人次")
-_NOT_A_PLACE = {"全市", "全省", "全国", "全县", "城区", "市区", "县区", "东北", "江南", "江北", "城乡", "乡村", "农村"}
+# The report's own scope ("全市") is no other place; the province's or the country's ("全省", "全国") is.
+_NOT_A_PLACE = {"全市", "全县", "城区", "市区", "县区", "东北", "江南", "江北", "城乡", "乡村", "农村"}
+_WIDER = re.compile(r"全省|全国")
 # "哪家医院最好", "哪个景点最值得去", "推荐一下": opinions and rankings, not what the report states.
 _JUDGEMENT = re.compile(
     r"哪[家所个座位里些][^，。？?]{0,8}最|哪[家所个座位里][^，。？?]{0,8}(?:好|值得|推荐)|值不值得|推荐(?:一下|几)|排名第一的"
@@ -44,6 +46,7 @@ def places_named(question: str, known: Callable[[str], bool]) -> tuple[str, ...]
         if (name := m.group(1)) not in _NOT_A_NAME and not set(name) & _NOT_IN_A_NAME
     ]
     found += [word for word, flag in _tagged(question) if flag == "ns" and not known(word)]
+    found += _WIDER.findall(question)
     stripped = [re.sub(r"(?:省|市|县|区)$", "", name) if len(name) > 2 else name for name in found]
     return tuple(dict.fromkeys(p for p in stripped if len(p) >= 2 and p not in _NOT_A_PLACE and "的" not in p))
 
@@ -77,20 +80,38 @@ def topic_terms(question: str, places: tuple[str, ...] = ()) -> list[str]:
     ]
 
 
+_THING_FLAGS = {"n", "nz", "vn", "an", "l", "eng", "j"}
 # Where a fact question asks its question: "…失业率是多少", "门票多少钱", "办了几个".
 _ASKING = re.compile(r"^(?:多少|几|几个|几所|几家|几项|多大|多高|多长|多久|多远|是谁|哪里|哪儿|什么时候|何时)")
 
 
 def asked_head(question: str, places: tuple[str, ...] = ()) -> str:
-    """The thing a fact question asks a figure or name of: its last topic word before the question
-    word ("城镇登记失业率是多少" → 失业率), or the first after it ("有多少个社区食堂" → 社区食堂)."""
+    """The thing a fact question asks a figure or name of: the topic word right after the question
+    word ("完成多少投资" → 投资), else the last one before it ("城镇登记失业率是多少" → 失业率)."""
     tagged = _tagged(question)
     topic = set(topic_terms(question, places))
     asking = next((i for i, (w, _) in enumerate(tagged) if _ASKING.match(w)), None)
     if asking is None:
         return ""
-    # Only names of things: "开工多少个项目" asks about 项目, not about 开工.
-    things = [(i, w) for i, (w, flag) in enumerate(tagged) if w in topic and (flag.startswith("n") or flag == "eng")]
+    # Only names of things, not of places or people: "开工多少个项目" asks about 项目, not about 开工;
+    # "固定资产投资" is a fixed phrase (l) and a verbal noun (vn).
+    things = [(i, w) for i, (w, flag) in enumerate(tagged) if w in topic and flag in _THING_FLAGS]
     before = [w for i, w in things if i < asking]
-    after = [w for i, w in things if i > asking]
-    return before[-1] if before else (after[0] if after else "")
+    after = [(i, w) for i, w in things if i > asking]
+    following = after[0][1] if after and after[0][0] <= asking + 2 else ""  # "完成多少投资"
+    preceding = before[-1] if before else ""  # "失业率是多少"
+    if following and (not preceding or (is_metric(following) and not is_metric(preceding))):
+        return following
+    return preceding or (after[0][1] if after else "")
+
+
+# What a metric is called: a rate, a price, an amount, a count of people, an index, a code. "失业率",
+# "房价", "利润总额", "常住人口", "CPI". Everyday nouns ("房子", "饭堂", "个体户") name things the
+# report may call otherwise; a metric it never names, it does not give.
+_METRIC = re.compile(
+    r"[率价量值费票薪]$|总额|金额|余额|销售额|营业额|零售额|收入|工资|人口|利润|产值|投资|指数|面积|浓度|比例|比重|编码|号码|电话|手机号|^[A-Z][A-Z0-9.]+$"
+)
+
+
+def is_metric(word: str) -> bool:
+    return bool(_METRIC.search(word))

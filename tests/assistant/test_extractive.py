@@ -10,7 +10,7 @@ import pytest
 from asking import ask
 from settings_support import NO_EVIDENCE_REFUSAL, with_changes
 
-from assistant.extractive import ExtractiveAnswerer
+from assistant.extractive import Composed, ExtractiveAnswerer
 from core.settings import Settings
 from core.types import Answer, Passage
 from index.embedding.hash_embedder import HashEmbedder
@@ -102,7 +102,8 @@ def test_compose_quotes_at_most_max_sentences_with_valid_markers(answerer: Extra
         _passage(1, "查干湖水质连续3年保持在Ⅳ类。查干湖入选国家水利风景区高质量发展典型案例。"),
         _passage(2, "查干湖景区累计接待游客460万人次，旅游综合收入突破40亿元。"),
     ]
-    text, quotes = answerer.compose("查干湖有哪些成绩？", answerer.rank("查干湖有哪些成绩？", passages))
+    composed = answerer.compose("查干湖有哪些成绩？", answerer.rank("查干湖有哪些成绩？", passages))
+    text, quotes = composed.text, composed.quotes
     found = QUOTE.findall(text)
     assert 1 <= len(found) <= 2
     for sentence, n in found:
@@ -113,7 +114,7 @@ def test_compose_quotes_at_most_max_sentences_with_valid_markers(answerer: Extra
 
 def test_nothing_to_quote_gives_an_empty_answer(answerer: ExtractiveAnswerer) -> None:
     assert answerer.rank("问题？", []) == []
-    assert answerer.compose("问题？", []) == ("", {})
+    assert answerer.compose("问题？", []) == Composed("", {}, {})
     assert answerer.rank("问题？", [_passage(1, "太短了。也很短。")]) == []
 
 
