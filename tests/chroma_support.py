@@ -22,8 +22,9 @@ PORT_ENV = "ASSISTANT_TEST_CHROMA_PORT"
 
 def over_http(settings: Any, port: int, collection: str) -> Any:
     """The same settings with the store on a chroma server, in a collection of the test's own."""
-    store = settings.store.model_copy(update={"mode": "http", "port": port, "collection": collection})
-    return settings.model_copy(update={"store": store})
+    from settings_support import with_changes
+
+    return with_changes(settings, store={"mode": "http", "port": port, "collection": collection})
 
 
 def free_port() -> int:

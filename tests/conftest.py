@@ -7,6 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from settings_support import STATE_ENV, make_settings
+
+from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
@@ -19,19 +22,9 @@ os.environ.setdefault("ASSISTANT_TEST_MODEL_DIR", str(ROOT / "models" / "multili
 os.environ.pop("ASSISTANT_CONFIG", None)  # tests choose their overlays explicitly
 
 
-def load_test_settings(state: Path, *extra: Path, **env: str):  # type: ignore[no-untyped-def]
-    """config.yaml + the test profile (+ extra overlays), with state kept under ``state``."""
-    from core.settings import load_settings
-
-    os.environ["ASSISTANT_TEST_STATE"] = str(state)
-    for key, value in env.items():
-        os.environ[key] = value
-    return load_settings(overlays=[TESTS / "settings-test.yaml", *extra])
-
-
 @pytest.fixture(scope="session")
-def real_settings(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    return load_test_settings(tmp_path_factory.mktemp("state"))
+def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return make_settings(tmp_path_factory.mktemp("state"), embedder="real")
 
 
 @pytest.fixture(scope="session")
@@ -60,8 +53,11 @@ def chroma_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
 
 
 @pytest.fixture()
-def hash_settings(tmp_path: Path):  # type: ignore[no-untyped-def]
-    return load_test_settings(tmp_path, TESTS / "settings-hash.yaml")
+def hash_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    # Also named in the environment for the test's length: some tests load the same profile again
+    # through ASSISTANT_CONFIG (the app factory, the CLI) and must find the same state folder.
+    monkeypatch.setenv(STATE_ENV, str(tmp_path))
+    return make_settings(tmp_path)
 
 
 @pytest.fixture()
@@ -98,14 +94,3 @@ def devset_run(assistant):  # type: ignore[no-untyped-def]
     recorder = _Recorder(assistant)
     report = evaluate(DEVSET, recorder)
     return report, recorder
-
-
-def _without_evidence_refusal(settings):  # type: ignore[no-untyped-def]
-    retrieval = settings.retrieval.model_copy(update={"refusal_threshold": 0.0, "agreement_threshold": 0.0})
-    return settings.model_copy(update={"retrieval": retrieval})
-
-
-@pytest.fixture(scope="session")
-def without_evidence_refusal():  # type: ignore[no-untyped-def]
-    """For logic tests on the hash embedder, whose similarities mean nothing: never refuse on them."""
-    return _without_evidence_refusal

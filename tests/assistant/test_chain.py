@@ -7,30 +7,26 @@ for the module); feature tests use the session's real assistant (e5 + the real r
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from asking import ask
 from fakes.chat_model import ScriptedChatModel
+from settings_support import NO_EVIDENCE_REFUSAL, make_settings, with_changes
 
 from assistant.chain import FALLBACK_NOTICE, REFUSAL, Delta
 from assistant.llm import format_passage
 from assistant.service import Assistant
 from core.errors import InvalidQuestion
-from core.settings import Settings, load_settings
+from core.settings import Settings
 from core.types import Answer, Message
 
-TESTS = Path(__file__).resolve().parents[1]
 GDP = "2023年前三季度松原市GDP增长了多少？"
 
 
 @pytest.fixture(scope="module")
-def logic_settings(tmp_path_factory: pytest.TempPathFactory, without_evidence_refusal) -> Iterator[Settings]:  # type: ignore[no-untyped-def]
+def logic_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """The hash profile with refusal by evidence strength off: the hash embedder's similarities are low."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ASSISTANT_TEST_STATE", str(tmp_path_factory.mktemp("chain")))
-        settings = load_settings(overlays=[TESTS / "settings-test.yaml", TESTS / "settings-hash.yaml"])
-    settings = without_evidence_refusal(settings)
+    settings = make_settings(tmp_path_factory.mktemp("chain"), retrieval=NO_EVIDENCE_REFUSAL)
     Assistant.from_settings(settings)  # builds the index once
     yield settings
 
@@ -244,10 +240,8 @@ def test_the_agreement_threshold_gates_answers(hash_settings) -> None:  # type: 
     from assistant.service import Assistant
 
     def with_agreement(value: float):  # type: ignore[no-untyped-def]
-        retrieval = hash_settings.retrieval.model_copy(
-            update={"refusal_threshold": 0.0, "agreement_threshold": value}
-        )
-        return Assistant.from_settings(hash_settings.model_copy(update={"retrieval": retrieval}))
+        retrieval = {"refusal_threshold": 0.0, "agreement_threshold": value}
+        return Assistant.from_settings(with_changes(hash_settings, retrieval=retrieval))
 
     question = [Message("user", "2023年前三季度松原市GDP增长了多少？")]
     strict = with_agreement(1.0).answer(question)

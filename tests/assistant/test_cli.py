@@ -13,12 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from settings_support import profiles
 
 from assistant.chain import REFUSAL
 from assistant.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-TESTS = ROOT / "tests"
 SCRIPT = Path(sys.executable).parent / "assistant"
 GDP = "2023年前三季度松原市GDP增长了多少？"
 
@@ -28,7 +28,7 @@ def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The hash profile over a temporary state folder; evidence-strength refusal off (hash similarities are low)."""
     overlay = tmp_path / "cli.yaml"
     overlay.write_text("retrieval:\n  refusal_threshold: 0.0\n  agreement_threshold: 0.0\n", encoding="utf-8")
-    config = os.pathsep.join(str(p) for p in [TESTS / "settings-test.yaml", TESTS / "settings-hash.yaml", overlay])
+    config = os.pathsep.join(str(p) for p in [*profiles("hash"), overlay])
     monkeypatch.setenv("ASSISTANT_CONFIG", config)
     monkeypatch.setenv("ASSISTANT_TEST_STATE", str(tmp_path / "state"))
     monkeypatch.delenv("ASSISTANT_CORPUS", raising=False)

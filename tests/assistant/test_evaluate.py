@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,7 +49,7 @@ def _at(rank: int, evidence: str) -> list[Passage]:
     return passages
 
 
-ITEMS = [
+ITEMS: list[dict[str, Any]] = [
     {"id": "a", "kind": "fact", "question": "qa", "evidence": "增长5.8%", "must": ["5.8%"]},
     {"id": "b", "kind": "fact", "question": "qb", "evidence": "297个", "must": ["297个"]},
     {"id": "c", "kind": "fact", "question": "qc", "evidence": "160亿斤", "must": ["160亿斤"]},

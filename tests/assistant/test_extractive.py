@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from asking import ask
+from settings_support import NO_EVIDENCE_REFUSAL, with_changes
 
 from assistant.extractive import Composed, ExtractiveAnswerer
 from core.settings import Settings
@@ -117,13 +118,11 @@ def test_nothing_to_quote_gives_an_empty_answer(answerer: ExtractiveAnswerer) ->
     assert answerer.rank("问题？", [_passage(1, "太短了。也很短。")]) == []
 
 
-def test_hash_assistant_answers_are_grounded_for_every_devset_question(  # type: ignore[no-untyped-def]
-    hash_settings: Settings, without_evidence_refusal
-) -> None:
+def test_hash_assistant_answers_are_grounded_for_every_devset_question(hash_settings: Settings) -> None:
     """The same property as the real-model test, over all devset questions, at hash-embedder speed."""
     from assistant.service import Assistant
 
-    settings = without_evidence_refusal(hash_settings)
+    settings = with_changes(hash_settings, retrieval=NO_EVIDENCE_REFUSAL)
     assistant = Assistant.from_settings(settings)
     items = [json.loads(line) for line in DEVSET.read_text(encoding="utf-8").splitlines() if line.strip()]
     answered = 0

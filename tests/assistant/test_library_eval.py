@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from asking import ask
+from settings_support import with_changes
 
 from assistant.evaluate import evaluate
 from core.settings import Settings
@@ -27,8 +28,7 @@ def library(assistant, real_settings: Settings, tmp_path_factory: pytest.TempPat
     from assistant.service import Assistant
     from index.library import add_files, sync_corpus
 
-    store = real_settings.store.model_copy(update={"path": tmp_path_factory.mktemp("library") / "chroma"})
-    settings = real_settings.model_copy(update={"store": store})
+    settings = with_changes(real_settings, store={"path": tmp_path_factory.mktemp("library") / "chroma"})
     sync_corpus(settings, assistant.embedder)
     add_files(settings, assistant.embedder, [COUNTY])
     return Assistant(settings, assistant.embedder)

@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 from asking import ask
 from fakes.openai_server import FakeOpenAI, Reply, running
+from settings_support import NO_EVIDENCE_REFUSAL, make_settings, with_changes
 
 from assistant.chain import FALLBACK_NOTICE, REFUSAL, Delta
 from assistant.llm import format_passage
 from assistant.prompts import load_prompt
 from assistant.service import Assistant
-from core.settings import Settings, load_settings
+from core.settings import Settings
 from core.types import Answer, Message
 
-TESTS = Path(__file__).resolve().parents[1]
 GDP = "2023年前三季度松原市GDP增长了多少？"
 GDP_REPLY = "前三季度全市GDP增长5.8%[1]。"
 
@@ -33,25 +33,9 @@ def state(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _settings(state: Path, base_url: str, timeout: float = 5) -> Settings:
-    overlay = state / f"openai-{abs(hash((base_url, timeout)))}.yaml"
-    overlay.write_text(
-        "answer:\n"
-        "  provider: openai\n"
-        "  openai:\n"
-        f"    base_url: {base_url}\n"
-        "    model: fake-qwen\n"
-        f"    timeout: {timeout}\n"
-        "    temperature: 0.2\n"
-        "    max_tokens: 256\n"
-        "retrieval:\n"
-        # the hash embedder's similarities are low; refusal is tested apart
-        "  refusal_threshold: 0.0\n"
-        "  agreement_threshold: 0.0\n",
-        encoding="utf-8",
-    )
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ASSISTANT_TEST_STATE", str(state))
-        return load_settings(overlays=[TESTS / "settings-test.yaml", TESTS / "settings-hash.yaml", overlay])
+    openai = {"base_url": base_url, "model": "fake-qwen", "timeout": timeout, "temperature": 0.2, "max_tokens": 256}
+    # the hash embedder's similarities are low; refusal is tested apart
+    return make_settings(state, answer={"provider": "openai", "openai": openai}, retrieval=NO_EVIDENCE_REFUSAL)
 
 
 @pytest.fixture()
@@ -227,16 +211,7 @@ def test_a_failing_condense_carries_the_subject_over(state: Path, server: FakeOp
 def test_real_retrieval_feeds_the_endpoint(assistant, real_settings: Settings) -> None:  # type: ignore[no-untyped-def]
     """The real e5 index and a real HTTP round trip: the 5.8% passage is sent, and cited back."""
     with running() as server:
-        settings = real_settings.model_copy(
-            update={
-                "answer": real_settings.answer.model_copy(
-                    update={
-                        "provider": "openai",
-                        "openai": real_settings.answer.openai.model_copy(update={"base_url": server.base_url}),
-                    }
-                )
-            }
-        )
+        settings = with_changes(real_settings, answer={"provider": "openai", "openai": {"base_url": server.base_url}})
         llm_assistant = Assistant(settings, assistant.embedder)
         server.script(GDP_REPLY)
         answer = ask(llm_assistant, GDP)

@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from asking import ask
 from fakes.openai_server import FakeOpenAI, running
+from settings_support import NO_EVIDENCE_REFUSAL, make_settings
 
 from assistant.chain import REFUSAL, Delta
 from assistant.llm import LLMAnswerer, make_chat_model
 from assistant.prompt_leak import SPAN, LeakGuard, PromptLeak
 from assistant.prompts import load_prompt
 from assistant.service import Assistant
-from core.settings import OpenAISettings, load_settings
+from core.settings import OpenAISettings
 from core.types import Answer, Message, Passage
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -43,15 +44,8 @@ def state(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _assistant(state: Path, fake: FakeOpenAI) -> Assistant:
-    overlay = state / "openai.yaml"
-    overlay.write_text(
-        f"answer:\n  provider: openai\n  openai:\n    base_url: {fake.base_url}\n    timeout: 5\n"
-        "retrieval:\n  refusal_threshold: 0.0\n  agreement_threshold: 0.0\n",
-        encoding="utf-8",
-    )
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ASSISTANT_TEST_STATE", str(state))
-        settings = load_settings(overlays=[TESTS / "settings-test.yaml", TESTS / "settings-hash.yaml", overlay])
+    openai = {"provider": "openai", "openai": {"base_url": fake.base_url, "timeout": 5}}
+    settings = make_settings(state, answer=openai, retrieval=NO_EVIDENCE_REFUSAL)
     return Assistant.from_settings(settings)
 
 

@@ -177,7 +177,7 @@ def test_an_empty_config_names_the_missing_sections(tmp_path: Path) -> None:
 def test_relative_paths_are_relative_to_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "deploy"
     (folder / "models" / "e5").mkdir(parents=True)
-    text = MINIMAL + "store:\n  path: var/chroma\nstate_dir: state\nmodels_dir: models\n"
+    text = MINIMAL + "store:\n  path: var/chroma\nstate_dir: state\n"
     path = _config(folder, text)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -186,7 +186,6 @@ def test_relative_paths_are_relative_to_the_config_file(tmp_path: Path, monkeypa
     assert settings.corpus.paths == [folder / "data" / "report.txt"]
     assert settings.store.path == folder / "var" / "chroma"
     assert settings.state_dir == folder / "state"
-    assert settings.models_dir == folder / "models"
     assert settings.embedding.model == str(folder / "models" / "e5")
 
 

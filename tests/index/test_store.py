@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from settings_support import with_changes
 
 from core.errors import AssistantError, CorpusError, IndexNotBuilt
 from core.settings import Settings
@@ -52,7 +53,7 @@ class CountingEmbedder(HashEmbedder):
 
 
 def _with_corpus(settings: Settings, *paths: Path) -> Settings:
-    return settings.model_copy(update={"corpus": settings.corpus.model_copy(update={"paths": list(paths)})})
+    return with_changes(settings, corpus={"paths": list(paths)})
 
 
 def _copy_report(tmp_path: Path) -> Path:
@@ -140,9 +141,10 @@ def test_an_edited_report_re_embeds_only_its_changed_chunks(
     assert moved and all(live.chunks[cid]["start"] == after[cid].start for cid in moved)
     # the vectors of unchanged chunks were copied, not recomputed
     same = next(iter(set(after) & set(before)))
-    rows = live.vectors.get(ids=[same], include=["embeddings"])
+    stored = live.vectors.get(ids=[same], include=["embeddings"])["embeddings"]
+    assert stored is not None
     expected = embedder.embed_passages([after[same].search_text])[0]
-    assert np.allclose(rows["embeddings"][0], expected, atol=1e-6)
+    assert np.allclose(stored[0], expected, atol=1e-6)
 
 
 def test_reports_are_added_and_removed_without_touching_the_others(

@@ -8,6 +8,7 @@ from pathlib import Path
 import chromadb.api.client
 import numpy as np
 import pytest
+from settings_support import with_changes
 
 from core.settings import Settings
 from index.chunking import chunk_document
@@ -37,9 +38,7 @@ def test_more_chunks_than_one_batch_are_all_stored_then_removed(
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(REPORT, corpus / REPORT.name)
-    settings = hash_settings.model_copy(
-        update={"corpus": hash_settings.corpus.model_copy(update={"paths": [corpus]})}
-    )
+    settings = with_changes(hash_settings, corpus={"paths": [corpus]})
     embedder = BatchRecorder(settings.embedding)
     report = sync_corpus(settings, embedder)
     expected = {c.chunk_id for c in chunk_document(load_documents([corpus])[0], settings.chunking)}

@@ -10,18 +10,16 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
+from settings_support import make_settings, profiles
 
 from index.embedding.hash_embedder import HashEmbedder
 from index.store import Library
 
-ROOT = Path(__file__).resolve().parents[2]
-TESTS = ROOT / "tests"
 CLI = Path(sys.executable).with_name("assistant")
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    config = os.pathsep.join(str(p) for p in [TESTS / "settings-test.yaml", TESTS / "settings-hash.yaml"])
+    config = os.pathsep.join(str(p) for p in profiles("hash"))
     env = {k: v for k, v in os.environ.items() if k != "ASSISTANT_CORPUS"}
     return {**env, "ASSISTANT_CONFIG": config, "ASSISTANT_TEST_STATE": str(tmp_path / "state")}
 
@@ -36,30 +34,28 @@ def _big_report(path: Path) -> Path:
     return path
 
 
-def test_a_killed_indexer_leaves_the_previous_index_live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_killed_indexer_leaves_the_previous_index_live(tmp_path: Path) -> None:
     env = _env(tmp_path)
     subprocess.run([str(CLI), "index"], env=env, check=True, capture_output=True, timeout=120)
-    from core.settings import load_settings
-
-    monkeypatch.setenv("ASSISTANT_TEST_STATE", str(tmp_path / "state"))  # what the indexer's config says
-    settings = load_settings(overlays=[TESTS / "settings-test.yaml", TESTS / "settings-hash.yaml"])
+    settings = make_settings(tmp_path / "state")  # the state folder the indexer's config names
     library = Library(settings.store, HashEmbedder(settings.embedding))
     before = library.read()
 
-    proc = subprocess.Popen(
+    # `with` closes the stderr pipe: left open, it is a ResourceWarning (an error in this suite)
+    with subprocess.Popen(
         [str(CLI), "index", "add", str(_big_report(tmp_path / "big.txt"))],
         env=env,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    assert proc.stderr is not None
-    for line in proc.stderr:  # the new generation's collections exist once this is said
-        if "chunks to embed" in line:
-            break
-    time.sleep(0.3)
-    assert proc.poll() is None, "the indexer finished before it could be killed"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=10)
+    ) as proc:
+        assert proc.stderr is not None
+        for line in proc.stderr:  # the new generation's collections exist once this is said
+            if "chunks to embed" in line:
+                break
+        time.sleep(0.3)
+        assert proc.poll() is None, "the indexer finished before it could be killed"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
 
     after = Library(settings.store, HashEmbedder(settings.embedding)).read()
     assert after.generation == before.generation and after.chunks == before.chunks

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from chroma_support import ChromaServer, free_port, over_http
+from settings_support import with_changes
 
 from core.errors import AssistantError, StoreUnavailable
 from core.settings import Settings
@@ -46,9 +47,7 @@ def test_a_report_added_elsewhere_reaches_a_running_assistant(tmp_path: Path, ht
 
     embedder = make_embedder(http_settings.embedding)
     sync_corpus(http_settings, embedder)
-    settings = http_settings.model_copy(
-        update={"store": http_settings.store.model_copy(update={"refresh_seconds": 0.0})}
-    )
+    settings = with_changes(http_settings, store={"refresh_seconds": 0.0})
     running = Assistant(settings, embedder)
     assert running.stats().documents == 1
 

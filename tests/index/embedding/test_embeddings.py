@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from settings_support import with_changes
 
 from core.errors import ModelUnavailable
 from core.settings import Settings
@@ -15,7 +16,7 @@ from index.embedding.torch_embedder import SentenceTransformerEmbedder, torch_th
 
 
 def _embedding(settings: Settings, **update: object) -> Settings:
-    return settings.model_copy(update={"embedding": settings.embedding.model_copy(update=update)})
+    return with_changes(settings, embedding=update)
 
 
 @pytest.mark.slow
