@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from assistant.answer_types import AnswerType, asked_unit, expected_type, states_unit
+from assistant.broad import BroadAnswerer
 from assistant.citations import curate
+from assistant.english import noted_in_english
 from assistant.extractive import Candidate, ExtractiveAnswerer, wants_several
 from assistant.followup import standalone_question
 from assistant.guard import clean_conversation
@@ -24,22 +26,18 @@ from assistant.judge import (
     judge_agreement,
     judge_evidence,
     judge_llm_reply,
-    judge_outline,
     judge_question,
 )
 from assistant.llm import LLMAnswerer
 from assistant.near_miss import NearMiss, metric_asked, names_metric, near_miss
-from assistant.outline_answer import compose
 from assistant.outlines import Outlines
-from assistant.question_forms import asked_periods, question_form
-from assistant.question_terms import topic_terms
+from assistant.question_forms import question_form
 from assistant.question_text import is_english, normalise
 from core.errors import ProviderUnavailable
 from core.settings import Settings
 from core.types import Answer, Delta, Message, Passage
 from index.search.hybrid import HybridRetriever, SearchResult
-from index.search.outline_search import Match
-from index.text import named_years, years_in_text
+from index.text import years_in_text
 
 log = logging.getLogger(__name__)
 
@@ -77,16 +75,18 @@ class AnswerChain:
         self.extractive = extractive
         self.llm = llm
         self.outlines = outlines
+        # Overviews and lists from the outline are the extractive answerer's: an LLM summarises itself.
+        self.broad = BroadAnswerer(settings, retriever, outlines) if outlines is not None and llm is None else None
 
     # -- entry points ------------------------------------------------------------------------
 
     def stream(self, messages: list[Message], doc: str | None = None) -> Iterator[Delta | Answer]:
         turn = self.condense(self.prepare(messages, doc))
         events = self._answer(turn)
-        yield from _noted_in_english(events) if turn.english else events
+        yield from noted_in_english(events) if turn.english else events
 
     def _answer(self, turn: Turn) -> Iterator[Delta | Answer]:
-        broad = self.answer_from_outline(turn) if turn.verdict.answer else None
+        broad = self.broad.answer(turn.standalone, turn.doc) if self.broad and turn.verdict.answer else None
         if broad is not None:
             yield Delta(broad.text)
             yield broad
@@ -175,32 +175,6 @@ class AnswerChain:
             turn.verdict = judge_agreement(agreement, self.settings.retrieval)
         return turn
 
-    def answer_from_outline(self, turn: Turn) -> Answer | None:
-        """A broad or list question answered from the outline, when a part of the report matches it.
-        (An LLM writes its own summary of the passages: this is the extractive answerer's way.)"""
-        form = question_form(turn.standalone)
-        if self.outlines is None or self.llm is not None or form not in ("overview", "list"):
-            return None
-        parsed = self.outlines.current()
-        docs = self._outline_scope(turn)
-        year = self.retriever.year_of(turn.doc) if turn.doc else self.settings.corpus.report_year
-        periods = asked_periods(turn.standalone, named_years(turn.standalone, year), self.retriever.periods)
-        places = frozenset(p for p in self.retriever.view.places.values() if p)
-        matches = parsed.search.search(turn.standalone, docs, periods, ignore=places)
-        topic = [t for t in topic_terms(turn.standalone) if t not in places]
-        matches = on_topic_first(matches, topic)
-        verdict = judge_outline(matches, topic, parsed.is_rare)
-        if not verdict.answer:
-            log.info("outline not used: %s", verdict.reason)
-            return None
-        doc = matches[0].unit.doc
-        return compose(form, matches, parsed.sources[doc], parsed.search.outlines[doc], parsed.finder)
-
-    def _outline_scope(self, turn: Turn) -> frozenset[str] | None:
-        if turn.doc:
-            return frozenset({turn.doc})
-        return self.retriever.home_documents() or None
-
     def _near_miss(self, question: str, sentences: list[Candidate], result: SearchResult) -> NearMiss:
         if not sentences or self.outlines is None:
             return NearMiss()
@@ -272,34 +246,10 @@ class AnswerChain:
         )
 
 
-def on_topic_first(matches: list[Match], terms: list[str]) -> list[Match]:
-    """Parts of the outline that use a word of the question's topic before those that only resemble it
-    ("2023年抓项目有什么成绩": the paragraph on 项目建设, not the whole "2023成就和经验")."""
-    if not terms:
-        return matches
-    return sorted(matches, key=lambda m: not any(t in m.unit.words for t in terms))
-
-
 def _as_asked(turn: Turn) -> str:
     """The words the user chose, for the near-miss checks: an English question's Chinese bridge holds
     the dictionary's guesses (产值 beside 产量), which must not count as what was asked."""
     return turn.question if turn.english else turn.standalone
-
-
-ENGLISH_NOTE = "The report is in Chinese; this answer quotes it."
-
-
-def _noted_in_english(events: Iterator[Delta | Answer]) -> Iterator[Delta | Answer]:
-    """An answer to an English question says, in English, that it quotes the Chinese report. The
-    pieces wait for the answer (a refusal gets no note); extractive answers take milliseconds."""
-    held = list(events)
-    final = held[-1]
-    if not isinstance(final, Answer) or final.refused:
-        yield from held
-        return
-    yield Delta(ENGLISH_NOTE + "\n")
-    yield from held[:-1]
-    yield replace(final, text=f"{ENGLISH_NOTE}\n{final.text}")
 
 
 def _refuse(reason: str) -> Iterator[Delta | Answer]:

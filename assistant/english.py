@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from assistant import cedict
+from core.types import Answer, Delta
 
 # Checked in order, on the lower-cased question: the first match decides what answer is wanted.
 _FORMS = (
@@ -223,3 +225,19 @@ def _merge_known(words: list[str], known: Callable[[str], bool]) -> list[str]:
         else:
             merged.append(word)
     return merged
+
+
+ENGLISH_NOTE = "The report is in Chinese; this answer quotes it."
+
+
+def noted_in_english(events: Iterator[Delta | Answer]) -> Iterator[Delta | Answer]:
+    """An answer to an English question says, in English, that it quotes the Chinese report. The
+    pieces wait for the answer (a refusal gets no note); extractive answers take milliseconds."""
+    held = list(events)
+    final = held[-1]
+    if not isinstance(final, Answer) or final.refused:
+        yield from held
+        return
+    yield Delta(ENGLISH_NOTE + "\n")
+    yield from held[:-1]
+    yield replace(final, text=f"{ENGLISH_NOTE}\n{final.text}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from index.text import NUMBER, tokens
+from index.text import NUMBER, is_time_word, tokens
 
 _CLAUSE_END = re.compile(r"[，,；;：:]")
 _MIN_CLAUSE = 10  # shorter, a clause leans on the one before it ("均创历史新高")
@@ -35,10 +35,11 @@ def answer_clause(question: str, sentence: str, wants_figure: bool, metric: str 
     if len(parts) < 2:
         return whole
     own = set(tokens(focus))
-    weights = {w: len(w) * (2 if w in own else 1) for w in tokens(question)}
+    weights = {w: len(w) * (2 if w in own else 1) for w in tokens(question) if not is_time_word(w)}
 
     def shared(clause: str) -> float:
-        return sum(wt for w, wt in weights.items() if w in clause) / max(1, sum(weights.values()))
+        lowered = clause.lower()  # tokens are lower-cased: "gdp" is the report's "GDP"
+        return sum(wt for w, wt in weights.items() if w in lowered) / max(1, sum(weights.values()))
 
     def score(clause: str) -> float:
         bonus = _FIGURE_BONUS if wants_figure and NUMBER.search(clause) else 0.0

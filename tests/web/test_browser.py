@@ -116,7 +116,8 @@ def test_page_streams_the_answer_and_lists_its_source(open_page: Callable[..., A
     page.locator("#chat [data-testid='bot']", has_text="5.8%").wait_for(timeout=ANSWER_TIMEOUT)
     source = page.locator("#sources li.src").first
     source.wait_for()
-    assert "5.8%" in source.locator("mark").inner_text()
+    assert "5.8%" in source.locator("mark").first.inner_text()  # the quoted sentence
+    assert source.locator("mark.hit").inner_text() == "前三季度全市GDP增长5.8%"  # and the clause that answers
     href = source.locator("a.src-link").get_attribute("href")
     assert re.fullmatch(r"/report\?doc=songyuan-2023-plenary-report#p\d+", href)
     report = open_page(f"{url}{href}")

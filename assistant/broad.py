@@ -1,0 +1,59 @@
+"""Broad and list questions answered from the outline, when a part of the report matches them."""
+
+from __future__ import annotations
+
+import logging
+
+from assistant.judge import judge_outline
+from assistant.outline_answer import compose
+from assistant.outlines import Outlines
+from assistant.question_forms import asked_periods, question_form
+from assistant.question_terms import topic_terms
+from core.settings import Settings
+from core.types import Answer
+from index.search.hybrid import HybridRetriever
+from index.search.outline_search import Match
+from index.text import named_years
+
+log = logging.getLogger(__name__)
+
+
+class BroadAnswerer:
+    def __init__(self, settings: Settings, retriever: HybridRetriever, outlines: Outlines) -> None:
+        self.settings = settings
+        self.retriever = retriever
+        self.outlines = outlines
+
+    def answer(self, question: str, doc: str | None) -> Answer | None:
+        """The overview or list answer, or None: not such a question, or no part of the outline fits
+        (the chunk search then takes the question, and may refuse it)."""
+        form = question_form(question)
+        if form not in ("overview", "list"):
+            return None
+        parsed = self.outlines.current()
+        year = self.retriever.year_of(doc) if doc else self.settings.corpus.report_year
+        periods = asked_periods(question, named_years(question, year), self.retriever.periods)
+        places = frozenset(p for p in self.retriever.view.places.values() if p)
+        matches = parsed.search.search(question, self._scope(doc), periods, ignore=places)
+        topic = [t for t in topic_terms(question) if t not in places]
+        matches = on_topic_first(matches, topic)
+        verdict = judge_outline(matches, topic, parsed.is_rare)
+        if not verdict.answer:
+            log.info("outline not used: %s", verdict.reason)
+            return None
+        found = matches[0].unit.doc
+        return compose(form, matches, parsed.sources[found], parsed.search.outlines[found], parsed.finder)
+
+    def _scope(self, doc: str | None) -> frozenset[str] | None:
+        """One report when asked, else the home reports first, as the chunk search does."""
+        if doc:
+            return frozenset({doc})
+        return self.retriever.home_documents() or None
+
+
+def on_topic_first(matches: list[Match], terms: list[str]) -> list[Match]:
+    """Parts of the outline that use a word of the question's topic before those that only resemble it
+    ("2023年抓项目有什么成绩": the paragraph on 项目建设, not the whole "2023成就和经验")."""
+    if not terms:
+        return matches
+    return sorted(matches, key=lambda m: not any(t in m.unit.words for t in terms))
