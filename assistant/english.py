@@ -52,8 +52,7 @@ _STOPWORDS = frozenset(
 _OVERRIDES_ALWAYS = dict(pair.split("=") for pair in "plan=目标 aim=目标 target=目标 goal=目标 gdp=GDP".split())
 _OVERRIDES = _OVERRIDES_ALWAYS | dict(
     pair.split("=")
-    for pair in """new=新增 urban=城镇 grain=粮食 visitor=游客 tourist=游客 passenger=旅客 throughput=吞吐量
-    recognised=认定 recognized=认定""".split()
+    for pair in "new=新增 urban=城镇 grain=粮食".split()
 )
 _RELATIVE_YEARS = {"the year before last": "前年", "the coming year": "明年", "next year": "明年",
                    "this year": "今年", "last year": "去年"}  # fmt: skip
