@@ -54,7 +54,7 @@ conversation = st.builds(
 )
 messages = conversation | conversation | st.lists(hostile_turn, max_size=6) | json_values
 extra = st.dictionaries(st.sampled_from(["temperature", "top_k", "model", "n", "user", "stream_options"]), json_values)
-maybe_extra = st.just({}) | st.just({}) | extra
+maybe_extra: st.SearchStrategy[dict[str, Any]] = st.just({}) | st.just({}) | extra
 message_id = st.from_regex(r"[A-Za-z0-9_.:-]{1,64}", fullmatch=True)
 
 
