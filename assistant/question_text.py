@@ -18,6 +18,10 @@ _KEEP = set("，。！？：；（）【】「」、")
 _WIDTH = {k: v for k, v in _FULL_WIDTH.items() if chr(k) not in _KEEP}
 _LATIN = re.compile(r"[A-Za-z]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_WORD = re.compile(r"[A-Za-z]+")
+_ENGLISH_WORDS = frozenset(
+    "the a an is are was were be do does did what how which who when where why many much of in on for to".split()
+)
 
 
 def fold_width(text: str) -> str:
@@ -26,9 +30,11 @@ def fold_width(text: str) -> str:
 
 
 def is_english(text: str) -> bool:
-    """Mostly Latin letters and no more than a few Chinese characters (a name or a place may be quoted)."""
+    """Mostly Latin letters, no more than a few Chinese characters (a name or a place may be quoted), and
+    English's own small words: "<script>alert(1)</script>" is letters, not an English question."""
     latin, han = len(_LATIN.findall(text)), len(_HAN.findall(text))
-    return latin >= 6 and latin > 3 * han
+    words = {w.lower() for w in _WORD.findall(text)}
+    return latin >= 6 and latin > 3 * han and bool(words & _ENGLISH_WORDS)
 
 
 @lru_cache(maxsize=1)

@@ -81,6 +81,7 @@ def test_no_passages_means_every_marker_goes() -> None:
 def test_answer_serialises_to_the_api_shape() -> None:
     answer = curate("增长5.8%[1]", PASSAGES)
     data = answer.to_dict()
-    assert set(data) == {"answer", "citations", "refused", "notice"}
+    assert set(data) == {"answer", "citations", "refused", "notice", "form", "lines", "section"}
+    assert (data["form"], data["lines"], data["section"]) == ("fact", [], None)
     assert data["citations"][0]["n"] == 1 and data["citations"][0]["section"] == "章1 › 节1"
     assert Answer(text="x").to_dict()["citations"] == []

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.slow
 
 GDP = "2023年前三季度松原市GDP增长了多少？"
 OFF_TOPIC = "2030年松原市的人口目标是多少？"  # a year the report does not cover
-CITATION_FIELDS = {"n", "doc", "title", "section", "period", "text", "start", "end", "score", "paragraph", "quote"}
+CITATION_FIELDS = {
+    *("n", "doc", "title", "section", "period", "text", "start", "end", "score", "paragraph", "quote", "highlight")
+}
 
 
 def post(url: str, path: str, body: Any) -> httpx.Response:

@@ -78,6 +78,8 @@ def test_the_page_and_the_api_share_one_feedback_store(
 
     monkeypatch.setattr(FeedbackStore, "from_settings", classmethod(counting))
     factory.build_app(hash_settings, hash_assistant, ui=True)
+    # The API's routes and the page's handlers both write to ``assistant.feedback``: one store per process.
+    assert hash_assistant.feedback is hash_assistant.feedback
     assert len(opened) == 1
 
 
