@@ -26,7 +26,9 @@ COUNTY = load_document(ROOT / "tests" / "data" / "fictional-qinghe-county-2024.t
 
 def _passages(doc: Document) -> list[Passage]:
     return [
-        Passage(c.chunk_id, c.text, c.doc_id, c.title, c.section_path, c.period, c.paragraph, c.start, c.end, lead=c.lead)
+        Passage(
+            c.chunk_id, c.text, c.doc_id, c.title, c.section_path, c.period, c.paragraph, c.start, c.end, lead=c.lead
+        )
         for c in chunk_document(doc, ChunkingSettings())
     ]
 
@@ -81,7 +83,12 @@ def test_a_list_gives_every_item_of_the_matched_section() -> None:
     node = _node(SEED, "s3-5")  # 在建设幸福宜居城市上勇当先锋…
     answer = _answer("list", SEED, _section(SEED, "s3-5"))
     assert answer.form == "list" and answer.lines[0].level == 0 and answer.lines[0].text == node.title
-    assert [line.text for line in answer.lines[1:]] == ["要抓建管、提品质", "优服务、解难题", "保稳定、促和谐", "重民主、强法治"]
+    assert [line.text for line in answer.lines[1:]] == [
+        "要抓建管、提品质",
+        "优服务、解难题",
+        "保稳定、促和谐",
+        "重民主、强法治",
+    ]
     assert all(line.level == 1 for line in answer.lines[1:])
     _assert_cited_from(answer, node)
 
@@ -101,7 +108,7 @@ def test_a_list_longer_than_an_overview_is_not_cut() -> None:
 
 
 def test_siblings_that_match_alike_are_listed_by_their_parent() -> None:
-    """"要在哪几个方面勇当先锋" matches every "在…上勇当先锋" section: the list is all five."""
+    """ "要在哪几个方面勇当先锋" matches every "在…上勇当先锋" section: the list is all five."""
     answer = _answer("list", SEED, _section(SEED, "s3-1", 1.0), _section(SEED, "s3-4", 0.98))
     parent = _node(SEED, "s3")
     assert [line.text for line in answer.lines[1:]] == [child.title for child in parent.children]
@@ -120,7 +127,9 @@ def test_an_enumeration_inside_a_paragraph_is_the_list(tmp_path: Path) -> None:
     node = tree.find("s1-1")
     assert node is not None
     finder = PassageFinder(_passages(doc))
-    answer = compose("list", [Match(Unit(doc.doc_id, node, None, node.title, node.title), 1, 0.9, 3)], doc.source, tree, finder)
+    answer = compose(
+        "list", [Match(Unit(doc.doc_id, node, None, node.title, node.title), 1, 0.9, 3)], doc.source, tree, finder
+    )
     assert [line.text for line in answer.lines[1:]] == ["稳岗扩就业", "修复白鹭湖湿地", "治理农村污水"]
 
 

@@ -50,14 +50,22 @@ def test_a_scenic_area_is_not_an_administrative_district() -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["松原哪家医院最好？", "哪个景点最值得去？", "给我推荐几个好玩的地方", "查干湖值不值得去？", "哪所学校排名第一的？"]
+    "question",
+    [
+        "松原哪家医院最好？",
+        "哪个景点最值得去？",
+        "给我推荐几个好玩的地方",
+        "查干湖值不值得去？",
+        "哪所学校排名第一的？",
+    ],
 )
 def test_opinions_and_rankings_are_judgements(question: str) -> None:
     assert asks_judgement(question)
 
 
 @pytest.mark.parametrize(
-    "question", ["查干湖水质怎么样？", "哪些企业入驻了科创中心？", "通航业务量在全省排第几？", "最低的不良贷款率是多少？"]
+    "question",
+    ["查干湖水质怎么样？", "哪些企业入驻了科创中心？", "通航业务量在全省排第几？", "最低的不良贷款率是多少？"],
 )
 def test_questions_about_stated_facts_are_not_judgements(question: str) -> None:
     assert not asks_judgement(question)

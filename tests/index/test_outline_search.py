@@ -92,9 +92,7 @@ def test_every_format_gives_sections_and_leads_as_units(tmp_path: Path, fmt: str
 
 
 @pytest.mark.parametrize("fmt", list(WRITERS))
-def test_the_heading_holding_the_questions_words_comes_first(
-    tmp_path: Path, fmt: str, embedder: HashEmbedder
-) -> None:
+def test_the_heading_holding_the_questions_words_comes_first(tmp_path: Path, fmt: str, embedder: HashEmbedder) -> None:
     search = OutlineSearch([_load(tmp_path, fmt)], embedder)
     [best, *_] = search.search("白鹭湖湿地有什么变化？")
     assert best.unit.node.title == "白鹭湖湿地明显改善" and best.unit.point is None
@@ -154,7 +152,7 @@ def test_the_seed_layouts_two_line_headings_are_one_unit(tmp_path: Path, embedde
 
 
 def test_a_paragraphs_own_words_find_its_lead(tmp_path: Path, embedder: HashEmbedder) -> None:
-    """"国土绿化" is in no heading or lead: the paragraph it is in is still found by it."""
+    """ "国土绿化" is in no heading or lead: the paragraph it is in is still found by it."""
     path = tmp_path / "seed.txt"
     path.write_text(SEED, encoding="utf-8")
     search = OutlineSearch([load_document(path)], embedder)
