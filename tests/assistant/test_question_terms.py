@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.question_terms import asked_head, asks_judgement, places_named, topic_terms
+from assistant.question_terms import asked_head, asks_judgement, is_metric, places_named, topic_terms
 
 REPORT = Path(__file__).resolve().parents[2] / "data" / "songyuan-2023-plenary-report.txt"
 TEXT = REPORT.read_text(encoding="utf-8")
@@ -109,8 +109,15 @@ def test_a_whole_city_prefix_is_not_the_asked_head() -> None:
     assert asked_head("全市有多少个公立图书馆？") == "图书馆"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the report's own place (松原, not a suffixed name) is taken for the thing a figure is asked of"
-)
 def test_the_home_place_is_not_the_asked_head() -> None:
     assert asked_head("2024年松原开复工多少个项目？") == "项目"
+
+
+@pytest.mark.parametrize("word", ["失业率", "房价", "吞吐量", "利润总额", "常住人口", "固定资产投资", "CPI"])
+def test_metrics_are_rates_amounts_and_counts(word: str) -> None:
+    assert is_metric(word)
+
+
+@pytest.mark.parametrize("word", ["饭堂", "学校", "项目", "房子", "图书馆"])
+def test_everyday_things_are_no_metrics(word: str) -> None:
+    assert not is_metric(word)
