@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import TYPES, expected_type
+from assistant.answer_types import TYPES, asked_unit, expected_type, states_unit
 from core.types import Message
 
 
@@ -60,3 +60,26 @@ def test_a_typed_question_the_report_answers_quotes_a_sentence_of_that_type(assi
     answer = assistant.answer([Message("user", "哪位运动员在杭州亚运会上获得了金牌？")])
     assert not answer.refused
     assert "苑丽颖" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("查干湖景区接待了多少人次游客？", "人次"),
+        ("粮食产量能达到多少万吨？", "吨"),
+        ("新建农村公路多少公里？", "公里"),
+        ("消费券发了多少万元？", "元"),
+        ("新增多少家企业？", ""),  # counters of things are left out: reports count one thing with several
+        ("GDP增长了多少？", ""),
+    ],
+)
+def test_the_unit_a_question_measures_in(question: str, unit: str) -> None:
+    assert asked_unit(question) == unit
+
+
+def test_a_rate_does_not_state_a_count() -> None:
+    assert states_unit("1—11月,查干湖景区累计接待游客460万人次", "人次")
+    assert not states_unit("松原机场运输航班增长91.4%,旅客吞吐量增长144%", "人次")
+    assert states_unit("统筹实施总投资80.7亿元的49个城市基础设施项目", "元")
+    assert states_unit("新改建农村公路961公里、居全省第2位", "公里")
+    assert states_unit("培养“松原名师”160余人", "人")
