@@ -186,7 +186,7 @@ class AnswerChain:
             context,
             known=parsed.uses,
             home_places={p for p in self.retriever.view.places.values() if p},
-            named_years=years_in_text(question),
+            named_years=years_in_text(question) | _bare_years(question),
             periods=self.retriever.periods,
             said_otherwise=parsed.said_otherwise,
         )
@@ -244,6 +244,11 @@ class AnswerChain:
             and (not unit or states_unit(sentence.text, unit))
             and (not asked or period in asked | {""})
         )
+
+
+def _bare_years(question: str) -> set[int]:
+    """"in 2020": an English question names a year without 年 (a Chinese "2000亩" is no year)."""
+    return {int(y) for y in re.findall(r"\b(?:19|20)\d{2}\b", question)} if is_english(question) else set()
 
 
 def _as_asked(turn: Turn) -> str:

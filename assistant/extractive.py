@@ -17,7 +17,7 @@ from core.types import Passage
 from index.chunking import section_leaf, split_sentences
 from index.embedding.base import TextEmbedder
 from index.lru import LRUCache
-from index.text import NUMBER, tokens
+from index.text import NUMBER, is_time_word, tokens
 
 # Questions that ask for an amount want a sentence with a figure in it.
 _ASKS_AMOUNT = re.compile(r"多少|几|比例|占比|百分之|增长|增速|下降|提高|规模|目标|数量|总量|投资|产值|收入")
@@ -66,6 +66,10 @@ def _candidates(passages: list[Passage]) -> list[Candidate]:
 @lru_cache(maxsize=8192)
 def _token_set(sentence: str) -> frozenset[str]:
     return frozenset(tokens(sentence))
+
+
+def _topic(question: str) -> set[str]:
+    return {t for t in tokens(question) if not is_time_word(t)}
 
 
 def _overlap(question_tokens: set[str], sentence: str) -> float:
@@ -165,6 +169,10 @@ class ExtractiveAnswerer:
         """Answer text with [n] markers, the quote taken from each cited passage and, with ``short``
         (a fact question), the clause of it that answers: the answer is those clauses alone."""
         chosen = self.select(question, ranked)
+        if short and not asks_two_things(question):
+            # One fact, one clause: of the near-tie sentences, the one that names most of the question's
+            # topic ("2024年国土绿化目标": the sentence on 国土绿化, not another 2024 target).
+            chosen = [max(chosen, key=lambda c: _overlap(_topic(question), c.text))] if chosen else []
         quotes: dict[int, str] = {}
         highlights: dict[int, str] = {}
         parts = []
@@ -176,6 +184,14 @@ class ExtractiveAnswerer:
                 highlights.setdefault(cand.passage, said)
             parts.append(f"{_as_sentence(said)}[{cand.passage}]")
         return Composed("".join(parts), quotes, highlights)
+
+
+_ASKING_AGAIN = re.compile(r"多少|几[个项家户所条次座名人万亿千百]|是谁|什么时候")
+
+
+def asks_two_things(question: str) -> bool:
+    """"发放了多少消费券？撬动了多少消费？": two figures asked, two clauses answer."""
+    return len(_ASKING_AGAIN.findall(question)) >= 2 or question.count("？") + question.count("?") >= 2
 
 
 def wants_several(question: str) -> bool:

@@ -74,13 +74,19 @@ def _sentence_start(source: str, at: int) -> int:
     return max(source.rfind(mark, 0, at) for mark in "。！？!?\n") + 1
 
 
+_MIN_LINE = 8  # shorter, a clause without a figure is a fragment ("即将过去的一年里", "2024年")
+
+
 def _key_clause(sentence: str) -> str:
-    """A sentence's clause with the strongest figure, or its first clause when it gives none."""
+    """A sentence's clause with the strongest figure, or its first clause that says something when it
+    gives none ("" when every clause is a fragment: the line is left out)."""
     parts = clauses(sentence)
     if not parts:
         return ""
     best = max(parts, key=figure_strength)
-    return best if figure_strength(best) else parts[0]
+    if figure_strength(best):
+        return best
+    return next((p for p in parts if len(p) >= _MIN_LINE), "")
 
 
 def section_overview(node: OutlineNode, source: str) -> list[Draft]:

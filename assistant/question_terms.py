@@ -105,7 +105,11 @@ def asked_head(question: str, places: tuple[str, ...] = ()) -> str:
         return ""
     # Only names of things, not of places or people: "开工多少个项目" asks about 项目, not about 开工;
     # "固定资产投资" is a fixed phrase (l) and a verbal noun (vn).
-    things = [(i, w) for i, (w, flag) in enumerate(tagged) if w in topic and flag in _THING_FLAGS]
+    things = [
+        (i, w)
+        for i, (w, flag) in enumerate(tagged)
+        if w in topic and flag in _THING_FLAGS and w not in _NOT_A_PLACE and not _WIDER.fullmatch(w)
+    ]
     before = [w for i, w in things if i < asking]
     after = [(i, w) for i, w in things if i > asking]
     following = after[0][1] if after and after[0][0] <= asking + 2 else ""  # "完成多少投资"

@@ -18,10 +18,7 @@ _KEEP = set("，。！？：；（）【】「」、")
 _WIDTH = {k: v for k, v in _FULL_WIDTH.items() if chr(k) not in _KEEP}
 _LATIN = re.compile(r"[A-Za-z]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_WORD = re.compile(r"[A-Za-z]+")
-_ENGLISH_WORDS = frozenset(
-    "the a an is are was were be do does did what how which who when where why many much of in on for to".split()
-)
+_CODE = re.compile(r"[<>{}=;\\]|://")
 
 
 def fold_width(text: str) -> str:
@@ -31,10 +28,9 @@ def fold_width(text: str) -> str:
 
 def is_english(text: str) -> bool:
     """Mostly Latin letters, no more than a few Chinese characters (a name or a place may be quoted), and
-    English's own small words: "<script>alert(1)</script>" is letters, not an English question."""
+    no markup or code: "<script>alert(1)</script>" is letters, not an English question."""
     latin, han = len(_LATIN.findall(text)), len(_HAN.findall(text))
-    words = {w.lower() for w in _WORD.findall(text)}
-    return latin >= 6 and latin > 3 * han and bool(words & _ENGLISH_WORDS)
+    return latin >= 6 and latin > 3 * han and not _CODE.search(text)
 
 
 @lru_cache(maxsize=1)

@@ -141,8 +141,9 @@ def test_an_overview_of_a_section_gives_each_sub_points_lead_and_figure() -> Non
     assert leads == ["持续擦亮“金字招牌”", "持续筑牢生态屏障", "持续改善城乡环境"]
     assert all("：" in line.text and re.search(r"\d", line.text) for line in answer.lines[1:])  # each with a figure
     _assert_cited_from(answer, node)
-    quotes = {c.quote for c in answer.citations}
-    assert "持续筑牢生态屏障。" in quotes  # the citation keeps the lead sentence the line starts from
+    # Each citation quotes the sentence its line's figure comes from, that figure's clause marked.
+    for citation in answer.citations:
+        assert citation.highlight and citation.highlight in citation.quote and citation.quote in citation.text
 
 
 def test_an_overview_is_at_most_six_lines() -> None:

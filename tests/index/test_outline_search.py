@@ -157,7 +157,9 @@ def test_a_paragraphs_own_words_find_its_lead(tmp_path: Path, embedder: HashEmbe
     path.write_text(SEED, encoding="utf-8")
     search = OutlineSearch([load_document(path)], embedder)
     found = search.search("国土绿化做得怎么样？")
-    assert found[0].unit.point is not None and found[0].unit.point.lead == "持续筑牢生态屏障。"
+    # The keyword side finds it (the hash embedder's dense scores are arbitrary, so not the fused rank).
+    best = max(found, key=lambda m: m.keyword)
+    assert best.unit.point is not None and best.unit.point.lead == "持续筑牢生态屏障。"
 
 
 def test_a_section_wins_over_its_own_paragraph_when_they_match_alike(tmp_path: Path, embedder: HashEmbedder) -> None:
