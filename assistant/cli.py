@@ -38,30 +38,18 @@ def _assistant(args: argparse.Namespace, build: bool = True, settings=None):  # 
     )
 
 
-def _library_call(args: argparse.Namespace, action: Callable[..., object]) -> object:
-    from index.embedding.factory import LazyEmbedder
-
-    settings = _settings(args)
-    return action(settings, LazyEmbedder(settings.embedding, _progress))  # the model loads only to embed
-
-
 def cmd_index(args: argparse.Namespace) -> int:
     """`index` alone syncs with config.yaml's corpus; `index add|remove|rebuild|list` manage the library."""
-    from index import library
+    from assistant.library_admin import change_library, list_reports
 
+    settings = _settings(args)
     action = args.action or "sync"
     if action == "list":
-        return _print_library(_library_call(args, library.list_documents), args.json)  # type: ignore[arg-type]
-    report = _library_call(
-        args,
-        {
-            "sync": lambda s, e: library.sync_corpus(s, e, _progress),
-            "add": lambda s, e: library.add_files(s, e, [Path(f) for f in args.files], _progress),
-            "remove": lambda s, e: library.remove_documents(s, e, args.doc_ids, _progress),
-            "rebuild": lambda s, e: library.rebuild(s, e, _progress),
-        }[action],
-    )
-    print(report.summary())  # type: ignore[attr-defined]
+        return _print_library(list_reports(settings), args.json)
+    files = [Path(f) for f in getattr(args, "files", None) or []]
+    doc_ids = getattr(args, "doc_ids", None)
+    report = change_library(settings, action, files=files, doc_ids=doc_ids, progress=_progress)  # type: ignore[arg-type]
+    print(report.summary())
     return 0
 
 

@@ -64,3 +64,34 @@ def test_the_edges_depend_on_the_service_and_not_on_each_other() -> None:
     assert [str(p.relative_to(ROOT)) for p in [*page, *below_web] if _reaches(p, "assistant.web")] == []
     mounting = [str(p.relative_to(ROOT)) for p in sorted(web.rglob("*.py")) if _reaches(p, "ui")]
     assert mounting == ["assistant/web/factory.py"]
+
+
+def runtime_imports(path: Path) -> set[str]:
+    """Dotted modules imported when the module runs: imports under ``if TYPE_CHECKING:`` are types only."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and getattr(node.test, "id", getattr(node.test, "attr", "")) == "TYPE_CHECKING"
+        for inner in ast.walk(node)
+    }
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def test_the_edges_reach_the_index_only_through_the_assistant() -> None:
+    """The HTTP edge, the page and the CLI call the service (and the library's admin functions); they
+    never use index/ themselves at run time."""
+    edges = [*(ROOT / "assistant" / "web").rglob("*.py"), *(ROOT / "ui").rglob("*.py"), ROOT / "assistant" / "cli.py"]
+    reaching = {
+        str(p.relative_to(ROOT)): sorted(m for m in runtime_imports(p) if m == "index" or m.startswith("index."))
+        for p in sorted(edges)
+    }
+    assert {module: names for module, names in reaching.items() if names} == {}

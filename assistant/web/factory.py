@@ -113,13 +113,10 @@ def check_workers(settings: Settings, workers: int) -> None:
 
 
 def prepare_index(settings: Settings, progress: Any = None) -> None:
-    """Before the workers start: the index up to date (the model loads only if chunks changed), the model on disk."""
-    from assistant.service import ensure_index
-    from index.embedding.factory import LazyEmbedder
-    from index.embedding.model_files import prepare_model
+    """Before the workers start: the index up to date, the model on disk."""
+    from assistant.library_admin import prepare_to_serve
 
-    ensure_index(settings, LazyEmbedder(settings.embedding, progress), progress)
-    prepare_model(settings.embedding, progress)  # once here, not raced by every worker
+    prepare_to_serve(settings, progress)
 
 
 def start_warm_up(assistant: Any) -> threading.Thread:

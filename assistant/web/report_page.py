@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html import escape
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from index.loader import Document, Paragraph
+if TYPE_CHECKING:  # the service hands these over; the page only reads them
+    from index.loader import Document, Paragraph
+
 
 _RANGE = re.compile(r"^(\d{1,9})-(\d{1,9})$")
 # The page runs no script and loads nothing: a citizen's browser only ever renders text here.
