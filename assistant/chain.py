@@ -195,8 +195,9 @@ class AnswerChain:
         assert turn.result is not None
         short = question_form(turn.standalone) == "fact" and not wants_several(turn.standalone)
         metric = metric_asked(_as_asked(turn), self.outlines.current().uses) if self.outlines and short else ""
+        places = frozenset(p for p in self.retriever.view.places.values() if p)
         composed = self.extractive.compose(
-            turn.standalone, turn.sentences, short=short, metric=metric, focus=turn.question
+            turn.standalone, turn.sentences, short=short, metric=metric, focus=turn.question, places=places
         )
         if not composed.text:
             yield from _refuse("no sentence to quote")

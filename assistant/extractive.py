@@ -68,8 +68,9 @@ def _token_set(sentence: str) -> frozenset[str]:
     return frozenset(tokens(sentence))
 
 
-def _topic(question: str) -> set[str]:
-    return {t for t in tokens(question) if not is_time_word(t)}
+def _topic(question: str, places: frozenset[str] = frozenset()) -> set[str]:
+    """The question's words that say what it is about: no times, not the report's own place."""
+    return {t for t in tokens(question) if not is_time_word(t) and not any(p in t for p in places)}
 
 
 def _overlap(question_tokens: set[str], sentence: str) -> float:
@@ -164,7 +165,13 @@ class ExtractiveAnswerer:
         return [best, *following, *close][: self.max_sentences]
 
     def compose(
-        self, question: str, ranked: list[Candidate], short: bool = False, metric: str = "", focus: str = ""
+        self,
+        question: str,
+        ranked: list[Candidate],
+        short: bool = False,
+        metric: str = "",
+        focus: str = "",
+        places: frozenset[str] = frozenset(),
     ) -> Composed:
         """Answer text with [n] markers, the quote taken from each cited passage and, with ``short``
         (a fact question), the clause of it that answers: the answer is those clauses alone."""
@@ -172,7 +179,9 @@ class ExtractiveAnswerer:
         if short and not asks_two_things(question):
             # One fact, one clause: of the near-tie sentences, the one that names most of the question's
             # topic ("2024年国土绿化目标": the sentence on 国土绿化, not another 2024 target).
-            chosen = [max(chosen, key=lambda c: _overlap(_topic(question), c.text))] if chosen else []
+            near = [c for c in ranked[: self.max_sentences] if ranked and c.score >= ranked[0].score - _CLOSE_OPEN]
+            topic = _topic(question, places)
+            chosen = [max(near, key=lambda c: _overlap(topic, c.text))] if near else []
         quotes: dict[int, str] = {}
         highlights: dict[int, str] = {}
         parts = []

@@ -46,13 +46,13 @@ def test_the_example_question(songyuan: EnglishBridge) -> None:
         ),
         (
             "How many visitors did the Chagan Lake scenic area receive from January to November?",
-            {"游客", "查干湖", "景区", "接待", "1-11月"},
+            {"查干湖", "景区", "接待", "1-11月"},
         ),
         ("What grain output does Songyuan aim to keep in 2024?", {"粮食产量", "目标"}),
-        ("By how much did passenger throughput at Songyuan airport grow?", {"旅客", "吞吐量", "机场", "增长"}),
+        ("By how much did passenger throughput at Songyuan airport grow?", {"机场", "增长"}),
         (
             "How many new high-tech enterprises were recognised in Songyuan in 2023?",
-            {"新增", "高新技术", "企业", "认定"},
+            {"新增", "高新技术", "企业"},
         ),
         ("How much fixed asset investment was made?", {"固定资产", "投资"}),
     ],
