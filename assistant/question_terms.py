@@ -18,6 +18,8 @@ from index.text import STOPWORDS
 _ADMIN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:省|市|县|区|旗|州|盟)")
 _NOT_A_NAME = {"开发", "高新", "经开", "城市", "社区", "园区", "景区", "辖区", "城镇", "新城"}
 # A name does not hold a function word, a count or a question word: "2024年全市" is no "年全" 市.
+# Kinds of area, not names: "新院区" is a hospital's new campus, "查干湖景区" a scenic area.
+_AREAS = set("院区 园区 景区 城区 社区 校区 厂区 矿区 片区 街区 辖区 湖区 库区 山区 灾区".split())
 _NOT_IN_A_NAME = set("年月日的了在是和与及或个多少哪几这那该各全本我每其户家所项名座亩人次")
 # The report's own scope ("全市") is no other place; the province's or the country's ("全省", "全国") is.
 _NOT_A_PLACE = {"全市", "全县", "城区", "市区", "县区", "东北", "江南", "江北", "城乡", "乡村", "农村"}
@@ -46,8 +48,9 @@ def places_named(question: str, known: Callable[[str], bool]) -> tuple[str, ...]
         if (m := _ADMIN_PLACE.match(question, start))
         and (name := m.group(1)) not in _NOT_A_NAME
         and not set(name) & _NOT_IN_A_NAME
+        and m.group(0)[-2:] not in _AREAS
     ]
-    found += [word for word, flag in _tagged(question) if flag == "ns" and not known(word)]
+    found += [word for word, flag in _tagged(question) if flag == "ns" and not known(word) and word[-2:] not in _AREAS]
     found += _WIDER.findall(question)
     stripped = [re.sub(r"(?:省|市|县|区)$", "", name) if len(name) > 2 else name for name in found]
     return tuple(dict.fromkeys(p for p in stripped if len(p) >= 2 and p not in _NOT_A_PLACE and "的" not in p))

@@ -48,7 +48,6 @@ def test_a_place_name_does_not_take_the_character_before_it() -> None:
     assert places_named("2023年前三季度松原市GDP增长了多少？", uses) == ("松原",)
 
 
-@pytest.mark.xfail(strict=True, reason="景区 ends in 区: '查干湖景区' yields the place '干湖景' (_ADMIN_PLACE)")
 def test_a_scenic_area_is_not_an_administrative_district() -> None:
     assert places_named("查干湖景区门票多少钱？", uses) == ()
 
