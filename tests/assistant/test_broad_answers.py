@@ -158,7 +158,6 @@ def test_an_english_judgement_is_refused(assistant: Any) -> None:
     assert answer.refused and ENGLISH_NOTE not in answer.text
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9's example: 2024 ecology plans in English are answered with livestock")
 def test_an_english_overview_question_finds_the_ecology_plans(assistant: Any) -> None:
     answer = ask(assistant, "What are Songyuan's plans for the ecology in 2024?")
     assert not answer.refused and all("生态" in c.section for c in answer.citations)
