@@ -33,7 +33,7 @@ class BroadAnswerer:
         parsed = self.outlines.current()
         year = self.retriever.year_of(doc) if doc else self.settings.corpus.report_year
         periods = asked_periods(question, named_years(question, year), self.retriever.periods)
-        places = frozenset(p for p in self.retriever.view.places.values() if p)
+        places = self.retriever.places
         matches = parsed.search.search(question, self._scope(doc), periods, ignore=places)
         topic = [t for t in topic_terms(question) if t not in places]
         matches = on_topic_first(matches, topic)

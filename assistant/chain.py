@@ -185,7 +185,7 @@ class AnswerChain:
             question,
             context,
             known=parsed.uses,
-            home_places={p for p in self.retriever.view.places.values() if p},
+            home_places=self.retriever.places,
             named_years=years_in_text(question) | _bare_years(question),
             periods=self.retriever.periods,
             said_otherwise=parsed.said_otherwise,
@@ -195,7 +195,7 @@ class AnswerChain:
         assert turn.result is not None
         short = question_form(turn.standalone) == "fact" and not wants_several(turn.standalone)
         metric = metric_asked(_as_asked(turn), self.outlines.current().uses) if self.outlines and short else ""
-        places = frozenset(p for p in self.retriever.view.places.values() if p)
+        places = self.retriever.places
         composed = self.extractive.compose(
             turn.standalone, turn.sentences, short=short, metric=metric, focus=turn.question, places=places
         )
@@ -205,7 +205,7 @@ class AnswerChain:
         for sentence in re.findall(r".+?\[\d+\]", composed.text):
             yield Delta(sentence)
         answer = curate(composed.text, turn.result.passages, composed.quotes, composed.highlights)
-        yield replace(answer, notice=notice, form="fact" if short else answer.form)
+        yield replace(answer, notice=notice)
 
     def answer_llm(self, turn: Turn) -> Iterator[Delta | Answer]:
         assert turn.result is not None and self.llm is not None

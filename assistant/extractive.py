@@ -175,13 +175,14 @@ class ExtractiveAnswerer:
     ) -> Composed:
         """Answer text with [n] markers, the quote taken from each cited passage and, with ``short``
         (a fact question), the clause of it that answers: the answer is those clauses alone."""
-        chosen = self.select(question, ranked)
-        if short and not asks_two_things(question):
+        if short and not asks_two_things(question) and ranked:
             # One fact, one clause: of the near-tie sentences, the one that names most of the question's
             # topic ("2024年国土绿化目标": the sentence on 国土绿化, not another 2024 target).
-            near = [c for c in ranked[: self.max_sentences] if ranked and c.score >= ranked[0].score - _CLOSE_OPEN]
+            near = [c for c in ranked[: self.max_sentences] if c.score >= ranked[0].score - _CLOSE_OPEN]
             topic = _topic(question, places)
-            chosen = [max(near, key=lambda c: _overlap(topic, c.text))] if near else []
+            chosen = [max(near, key=lambda c: _overlap(topic, c.text))]
+        else:
+            chosen = self.select(question, ranked)
         quotes: dict[int, str] = {}
         highlights: dict[int, str] = {}
         parts = []

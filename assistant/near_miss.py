@@ -9,6 +9,7 @@ these; the words can.
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from assistant.question_terms import asked_head, asks_judgement, is_metric, places_named
@@ -45,7 +46,7 @@ def near_miss(
     context: str,
     *,
     known: Known,
-    home_places: set[str],
+    home_places: AbstractSet[str],
     named_years: set[int],
     periods: set[str],
     said_otherwise: Known | None = None,

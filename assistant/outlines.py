@@ -40,6 +40,12 @@ class Parsed:
         """English questions into the Chinese words these reports use (the dictionary loads on first use)."""
         return EnglishBridge(self.words.__contains__, self.text.count)
 
+    def load_dictionaries(self) -> None:
+        """The synonym groups and the English dictionary, loaded now rather than on the first question
+        that needs them (each takes up to a second)."""
+        THESAURUS.synonyms("")
+        _ = self.english.lexicon
+
     def said_otherwise(self, word: str) -> bool:
         """The library uses a synonym of ``word`` ("饭堂": 食堂)."""
         return THESAURUS.said_otherwise(word, self.words.__contains__)

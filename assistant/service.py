@@ -134,9 +134,7 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Prepare per-sentence vectors and the outline now (seconds) instead of during the first answers."""
-        parsed = self.outlines.current()
-        parsed.said_otherwise("")  # the synonym groups, and the English dictionary, load once here
-        _ = parsed.english.lexicon
+        self.outlines.current().load_dictionaries()
         self.chain.extractive.warm(self.retriever.passages)
 
     def _generation(self) -> str:

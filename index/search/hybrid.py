@@ -67,6 +67,11 @@ class HybridRetriever:
         return self.view.passages
 
     @property
+    def places(self) -> frozenset[str]:
+        """The places the library's reports are about ("松原", "青禾"): no other place to a question."""
+        return frozenset(p for p in self.view.places.values() if p)
+
+    @property
     def periods(self) -> set[str]:
         return self.view.periods
 
