@@ -25,11 +25,26 @@ def _pattern(regex: str) -> Callable[[str], bool]:
     return lambda sentence: bool(compiled.search(sentence))
 
 
+# A report names a person with a role beside the name ("运动员苑丽颖", "张三同志"). jieba alone tags
+# too much as a name ("安全感", a place like "青禾"), so a name counts only next to such a word.
+_ROLE = re.compile(
+    r"同志|书记|市长|县长|区长|省长|州长|旗长|主任|局长|部长|主席|委员|代表|运动员|选手|冠军|院士|教授|专家|医生"
+    r"|教师|老师|校长|厂长|董事长|总经理|负责人|劳模|模范|楷模|英雄|烈士|作家|演员|队长|村民|农民|先生|女士"
+)
+ROLE_WINDOW = 4  # characters between a role and the name it goes with
+
+
 @lru_cache(maxsize=4096)
 def _names_a_person(sentence: str) -> bool:
     import jieba.posseg
 
-    return any(flag == "nr" for _, flag in jieba.posseg.cut(sentence))
+    at = 0
+    for word, flag in jieba.posseg.cut(sentence):
+        near = sentence[max(0, at - ROLE_WINDOW) : at] + "|" + sentence[at + len(word) : at + len(word) + ROLE_WINDOW]
+        if flag == "nr" and 2 <= len(word) <= 4 and _ROLE.search(near):
+            return True
+        at += len(word)
+    return False
 
 
 TYPES = (
@@ -37,6 +52,13 @@ TYPES = (
         "contact",
         re.compile(r"邮政编码|邮编|电话|热线号码|网址|网站|邮箱|地址在哪|办公地址"),
         _pattern(r"\d{5,}|https?://|www\.|@|[路街道]\d+号|热线"),
+    ),
+    AnswerType(  # a person's private details, which a work report does not give
+        "personal",
+        re.compile(
+            r"住在哪|住址|家住|住哪|哪年出生|出生[年日地]|什么时候出生|生日|老家|籍贯|家乡在|年龄|几岁|多大年纪|婚姻"
+        ),
+        _pattern(r"生于|出生于|\d{4}年生|籍贯|\d+岁|住在"),
     ),
     AnswerType(
         "person",
@@ -51,7 +73,7 @@ TYPES = (
     AnswerType(
         "duration",
         re.compile(r"多长时间|多久|几个小时|几小时|几分钟|要多少天|用时"),
-        _pattern(r"\d[\d.]*\s*(?:个)?(?:小时|分钟|天|周|个月)"),
+        _pattern(r"\d[\d.]*\s*(?:个)?(?:小时|分钟|天|周|个月|工作日)"),
     ),
     AnswerType(
         "date",

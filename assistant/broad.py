@@ -8,7 +8,7 @@ from assistant.judge import judge_outline
 from assistant.outline_answer import compose
 from assistant.outlines import Outlines
 from assistant.question_forms import asked_periods, question_form
-from assistant.question_terms import topic_terms
+from assistant.question_terms import bodies_named, places_named, topic_terms
 from core.settings import Settings
 from core.types import Answer
 from index.search.hybrid import HybridRetriever
@@ -37,7 +37,8 @@ class BroadAnswerer:
         matches = parsed.search.search(question, self._scope(doc), periods, ignore=places)
         topic = [t for t in topic_terms(question) if t not in places]
         matches = on_topic_first(matches, topic)
-        verdict = judge_outline(matches, topic, parsed.is_rare)
+        elsewhere = tuple(p for p in places_named(question, parsed.uses) if p not in places)
+        verdict = judge_outline(matches, topic, parsed.is_rare, elsewhere + bodies_named(question, parsed.uses))
         if not verdict.answer:
             log.info("outline not used: %s", verdict.reason)
             return None

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import reduce
 
 from assistant.answer_types import AnswerType, asked_unit, expected_type, states_unit
 from assistant.broad import BroadAnswerer
@@ -29,10 +30,16 @@ from assistant.judge import (
     judge_question,
 )
 from assistant.llm import LLMAnswerer
-from assistant.near_miss import NearMiss, metric_asked, names_metric, near_miss
+from assistant.near_miss import (
+    NearMiss,
+    metric_asked,
+    names_metric,
+    near_miss,
+)
 from assistant.outlines import Outlines
 from assistant.question_forms import question_form
 from assistant.question_text import is_english, normalise
+from assistant.stated import asks_level, only_changes_of
 from core.errors import ProviderUnavailable
 from core.settings import Settings
 from core.types import Answer, Delta, Message, Passage
@@ -157,9 +164,8 @@ class AnswerChain:
         ranked = self.extractive.rank(turn.standalone, result.passages, result.years)
         wanted = expected_type(turn.standalone)
         typed = [c for c in ranked[:TYPE_WINDOW] if self._gives(wanted, c, result, turn.standalone)] if wanted else []
-        metric = metric_asked(_as_asked(turn), self.outlines.current().uses) if self.outlines else ""
-        if metric:  # "优良天数比例要达到多少": the typed sentence that names the ratio, before other figures
-            typed.sort(key=lambda c: not names_metric(f"{result.passages[c.passage - 1].section} {c.text}", metric))
+        if self.outlines:  # "优良天数比例要达到多少": the typed sentence that names the ratio, before other figures
+            typed.sort(key=self._states_metric(_as_asked(turn), result))
         turn.sentences = typed + [c for c in ranked if c not in typed]  # a typed answer comes first
         evidence = Evidence(
             best_dense=max((c.dense for c in turn.sentences), default=0.0),
@@ -174,6 +180,20 @@ class AnswerChain:
             agreement = self.extractive.agreement(turn.standalone, turn.sentences[0].text)
             turn.verdict = judge_agreement(agreement, self.settings.retrieval)
         return turn
+
+    def _states_metric(self, question: str, result: SearchResult) -> Callable[[Candidate], tuple[bool, bool]]:
+        """Sort key: sentences that name the metric asked come first, and of those, when an amount is
+        asked, the ones that give one ("完成固定资产投资136亿元" before "固定资产投资增长10%")."""
+        assert self.outlines is not None
+        known = self.outlines.current().uses
+        metric = metric_asked(question, known)
+        level = bool(metric) and asks_level(question)
+
+        def key(sentence: Candidate) -> tuple[bool, bool]:
+            context = f"{result.passages[sentence.passage - 1].section} {sentence.text}"
+            return (bool(metric) and not names_metric(context, metric), level and only_changes_of(context, metric))
+
+        return key
 
     def _near_miss(self, question: str, sentences: list[Candidate], result: SearchResult) -> NearMiss:
         if not sentences or self.outlines is None:
@@ -240,15 +260,17 @@ class AnswerChain:
         asked = {str(y) for y in result.years} & self.retriever.periods
         period = result.passages[sentence.passage - 1].period
         unit = asked_unit(question) if wanted.name in ("money", "quantity") else ""
+        # The report's own place is no answer: jieba tags "青禾" a person's name.
+        text = reduce(lambda text, place: text.replace(place, "。"), self.retriever.places, sentence.text)
         return (
-            wanted.fits(sentence.text)
+            wanted.fits(text)
             and (not unit or states_unit(sentence.text, unit))
             and (not asked or period in asked | {""})
         )
 
 
 def _bare_years(question: str) -> set[int]:
-    """"in 2020": an English question names a year without 年 (a Chinese "2000亩" is no year)."""
+    """ "in 2020": an English question names a year without 年 (a Chinese "2000亩" is no year)."""
     return {int(y) for y in re.findall(r"\b(?:19|20)\d{2}\b", question)} if is_english(question) else set()
 
 

@@ -87,13 +87,17 @@ def judge_agreement(agreement: float, thresholds: RetrievalSettings) -> Verdict:
 OUTLINE_MIN_DENSE = 0.87  # an outline unit this close to the question is about it even in other words
 
 
-def judge_outline(matches: list[Match], topic: list[str], is_rare: Callable[[str], bool]) -> Verdict:
+def judge_outline(
+    matches: list[Match], topic: list[str], is_rare: Callable[[str], bool], elsewhere: tuple[str, ...] = ()
+) -> Verdict:
     """A broad question is answered from the outline when a part of the report matches it: by a word
     they share, or closely in meaning. Otherwise the chunk search takes it (and may refuse it).
 
     A question about a detail ("通用航空发展得怎么样": 通用航空 is one sentence of a paragraph on
     industry) is the chunk search's too: a word the library uses once or twice that the matched
     heading does not name; the section's or paragraph's summary would not be about it."""
+    if elsewhere:  # "白城市文化方面有什么成绩": the report's outline is its own place's, not theirs
+        return Verdict.refuse(f"names {', '.join(elsewhere)}, not what the outline is about")
     if not matches:
         return Verdict.refuse("the library has no outline")
     best = matches[0]

@@ -20,13 +20,23 @@ _NOT_A_NAME = {"开发", "高新", "经开", "城市", "社区", "园区", "景�
 # A name does not hold a function word, a count or a question word: "2024年全市" is no "年全" 市.
 # Kinds of area, not names: "新院区" is a hospital's new campus, "查干湖景区" a scenic area.
 _AREAS = set("院区 园区 景区 城区 社区 校区 厂区 矿区 片区 街区 辖区 湖区 库区 山区 灾区".split())
+# "宜居城市", "文明城市": a word before 城市 is a kind of city; a city's own name there is one character
+# ("白城市", "盐城市").
+_KIND_OF_CITY = re.compile(r"[\u4e00-\u9fff]{2,}城市")
 _NOT_IN_A_NAME = set("年月日的了在是和与及或个多少哪几这那该各全本我每其户家所项名座亩人次")
 # The report's own scope ("全市") is no other place; the province's or the country's ("全省", "全国") is.
 _NOT_A_PLACE = {"全市", "全县", "城区", "市区", "县区", "东北", "江南", "江北", "城乡", "乡村", "农村"}
 _WIDER = re.compile(r"全省|全国")
+# A place named by where it lies from the report's own: "所在的市", "邻县", "周边县市", "上级市". It is
+# another place than the report's, whatever the report says about its own.
+_RELATIVE_PLACE = re.compile(
+    r"所[在属]的?(?:省|市|州|地区|盟)"
+    r"|(?:挨着|毗邻|接壤|紧邻|相邻|邻近|临近|邻|隔壁|周边|周围|附近|兄弟|上级)[^，。,？?]{0,6}?(?:城市|省份|地区|县|市|区|旗|省)+"
+)
 # "哪家医院最好", "哪个景点最值得去", "推荐一下": opinions and rankings, not what the report states.
 _JUDGEMENT = re.compile(
     r"哪[家所个座位里些][^，。？?]{0,8}最|哪[家所个座位里][^，。？?]{0,8}(?:好|值得|推荐)|值不值得|推荐(?:一下|几)|排名第一的"
+    r"|[你您](?:觉得|认为|怎么看|如何评价)|算不算|是不是最|评价一下"
 )
 # Words that say what kind of answer is wanted, not what it is about ("成绩", "打算", "多少").
 _FORM_WORDS = frozenset(
@@ -49,11 +59,18 @@ def places_named(question: str, known: Callable[[str], bool]) -> tuple[str, ...]
         and (name := m.group(1)) not in _NOT_A_NAME
         and not set(name) & _NOT_IN_A_NAME
         and m.group(0)[-2:] not in _AREAS
+        and not _KIND_OF_CITY.fullmatch(m.group(0))
     ]
-    found += [word for word, flag in _tagged(question) if flag == "ns" and not known(word) and word[-2:] not in _AREAS]
+    found += [
+        word
+        for word, flag in _tagged(question)
+        if flag == "ns" and not known(word) and word[-2:] not in _AREAS and not _KIND_OF_CITY.fullmatch(word)
+    ]
     found += _WIDER.findall(question)
     stripped = [re.sub(r"(?:省|市|县|区)$", "", name) if len(name) > 2 else name for name in found]
-    return tuple(dict.fromkeys(p for p in stripped if len(p) >= 2 and p not in _NOT_A_PLACE and "的" not in p))
+    relative = _RELATIVE_PLACE.findall(question)
+    named = [p for p in stripped if len(p) >= 2 and p not in _NOT_A_PLACE and "的" not in p]
+    return tuple(dict.fromkeys([*(p for p in named if not any(p in r for r in relative)), *relative]))
 
 
 def _word_starts(text: str) -> list[int]:
@@ -71,6 +88,21 @@ def _tagged(question: str) -> tuple[tuple[str, str], ...]:
 
     jieba.setLogLevel(logging.WARNING)
     return tuple((word, flag) for word, flag in jieba.posseg.cut(question))
+
+
+# Proper names: organisations (nt), people (nr, nrt: "华为" is tagged a person), other names (nz).
+_NAMES = {"nt", "nr", "nrt", "nz"}
+
+
+def bodies_named(question: str, known: Callable[[str], bool]) -> tuple[str, ...]:
+    """Organisations, companies and people the question names that the library never mentions
+    ("中国队", "华为"): the report says nothing about them, whatever it says about medals or investment."""
+    return tuple(word for word, flag in _tagged(question) if flag in _NAMES and len(word) >= 2 and not known(word))
+
+
+def tagged_words(question: str) -> tuple[tuple[str, str], ...]:
+    """The question's words with jieba's part-of-speech tags (cached)."""
+    return _tagged(question)
 
 
 def asks_judgement(question: str) -> bool:
@@ -111,7 +143,10 @@ def asked_head(question: str, places: tuple[str, ...] = ()) -> str:
     things = [
         (i, w)
         for i, (w, flag) in enumerate(tagged)
-        if w in topic and flag in _THING_FLAGS and w not in _NOT_A_PLACE and not _WIDER.fullmatch(w)
+        if w in topic
+        and (flag in _THING_FLAGS or is_metric(w))  # jieba tags 收入 a verb, in "旅游收入" too
+        and w not in _NOT_A_PLACE
+        and not _WIDER.fullmatch(w)
     ]
     before = [w for i, w in things if i < asking]
     after = [(i, w) for i, w in things if i > asking]
@@ -126,7 +161,8 @@ def asked_head(question: str, places: tuple[str, ...] = ()) -> str:
 # "房价", "利润总额", "常住人口", "CPI". Everyday nouns ("房子", "饭堂", "个体户") name things the
 # report may call otherwise; a metric it never names, it does not give.
 _METRIC = re.compile(
-    r"[率价量值费票薪]$|总额|金额|余额|销售额|营业额|零售额|收入|工资|人口|利润|产值|投资|指数|面积|浓度|比例|比重|编码|号码|电话|手机号|^[A-Z][A-Z0-9.]+$"
+    r"[率价量值费票薪款]$|总额|金额|余额|销售额|营业额|零售额|收入|工资|人口|[人户个次件]数$|利润|产值|投资|指数|面积|浓度|比例"
+    r"|比重|编码|号码|电话|手机号|^[A-Z][A-Z0-9.]+$"
 )
 
 

@@ -12,6 +12,7 @@ from core.types import Message
     ("question", "kind"),
     [
         ("松原市的邮政编码是多少？", "contact"),
+        ("市委书记住在哪里？", "personal"),  # a private address, which a work report never gives
         ("市长是谁？", "person"),
         ("到长春的车票多少钱？", "money"),
         ("坐车去长春要多长时间？", "duration"),
@@ -36,6 +37,9 @@ def test_question_types(question: str, kind: str | None) -> None:
         ("date", "12月12日,松原市委召开七届七次全体会议。", True),
         ("date", "推进黑土地保护利用23.2万亩。", False),
         ("person", "培养输送的运动员苑丽颖在杭州亚运会上斩获金牌。", True),
+        ("person", "市委书记张明主持召开会议。", True),
+        ("person", "群众安全感满意度达到98.2%。", False),  # jieba tags 安全感 a name; no role beside it
+        ("duration", "企业开办时间压缩至0.5个工作日。", True),
         ("contact", "咨询电话0438-12345678。", True),
         ("contact", "建成社区食堂31个。", False),
         ("quantity", "建成社区食堂31个。", True),

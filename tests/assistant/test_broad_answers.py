@@ -236,3 +236,24 @@ def test_a_county_overview_is_answered_from_the_county_report(library: Any) -> N
 def test_this_years_results_of_the_county_are_its_review(library: Any) -> None:
     answer = ask(library, "青禾县这一年乡村振兴有什么成效？")
     assert answer.lines and answer.lines[0].text == "乡村振兴扎实推进"
+
+
+# -- near misses that look like broad questions --------------------------------------------------
+
+
+@pytest.mark.parametrize("question", ["白城市去年在文化上有什么成绩？", "邻近的县明年有什么打算？"])
+def test_an_overview_of_another_place_is_refused_not_summarised_from_ours(assistant: Any, question: str) -> None:
+    _refused_for(ask(assistant, question), "near miss")
+
+
+def test_a_total_the_report_gives_only_as_a_rate_is_refused(assistant: Any) -> None:
+    _refused_for(ask(assistant, "2023年松原固定资产投资一共完成了多少亿元？"), "near miss", "固定资产投资")
+
+
+def test_a_total_the_report_gives_for_another_period_is_answered_from_it(library: Any) -> None:
+    answer = ask(library, "青禾县明年固定资产投资要完成多少亿元？")
+    assert not answer.refused and "136亿元" in answer.text
+
+
+def test_a_person_the_report_does_not_name_is_refused(library: Any) -> None:
+    assert ask(library, "青禾县县委书记叫什么名字？").refused
