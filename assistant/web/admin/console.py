@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,23 @@ PAGE_HEADERS = {
 }
 
 
+def when(moment: float | str | None) -> str:
+    """A time for people: epoch seconds or an ISO string, in the server's local time, to the minute."""
+    if not moment:
+        return "—"
+    try:
+        at = datetime.fromtimestamp(moment) if isinstance(moment, float | int) else datetime.fromisoformat(moment)
+    except ValueError:
+        return str(moment)
+    return at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescapes .html
+    templates.env.filters["when"] = when
+    return templates
+
+
 @dataclass
 class Console:
     settings: Settings
@@ -45,7 +63,7 @@ class Console:
     accounts: Accounts
     sessions: Sessions
     login_limit: LoginLimit
-    templates: Jinja2Templates = field(default_factory=lambda: Jinja2Templates(directory=str(HERE / "templates")))
+    templates: Jinja2Templates = field(default_factory=make_templates)
     extras: dict[str, Any] = field(default_factory=dict)  # per-page services, built once (e.g. "library")
 
     @classmethod
