@@ -97,3 +97,33 @@ def citations_of(row: FeedbackRow) -> list[dict[str, Any]]:
     except ValueError:
         return []
     return cited if isinstance(cited, list) else []
+
+
+# -- refusal reasons, for people ------------------------------------------------------------------
+
+# The judge's reasons are English with measured values (assistant/judge.py): owners read the kind.
+_REASON_LABELS = (
+    ("instruction override", "试图改变助手的指令"),
+    ("a task other than", "不是关于报告的问题"),
+    ("near miss", "报告有相近内容，但不是所问的"),
+    ("which the report does not cover", "报告未涉及所问的年份"),
+    ("asks for a", "报告中没有所问类型的信息"),
+    ("weak evidence", "报告中找不到足够依据"),
+    ("does not match the question", "最相关的句子与问题不符"),
+    ("outline", "报告提纲中没有对应部分"),
+    ("LLM found no answer", "大模型在段落中未找到答案"),
+    ("no sentence to quote", "没有可引用的句子"),
+)
+
+
+def reason_label(reason: str) -> str:
+    """The kind of refusal in Chinese ("weak evidence 0.812 (coverage 0.40)" → 报告中找不到足够依据)."""
+    return next((label for key, label in _REASON_LABELS if key in reason), "其他原因" if reason else "—")
+
+
+def group_reason(group: QuestionGroup) -> str:
+    """The group's most frequent kind of refusal."""
+    kinds: dict[str, int] = {}
+    for reason, count in group.reasons.items():
+        kinds[reason_label(reason)] = kinds.get(reason_label(reason), 0) + count
+    return max(kinds, key=lambda k: kinds[k]) if kinds else "—"

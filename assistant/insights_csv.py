@@ -8,7 +8,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from assistant.feedback import FeedbackRow
-from assistant.insights import citations_of
+from assistant.insights import citations_of, group_reason
 from assistant.question_groups import QuestionGroup
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what Excel and LibreOffice evaluate in a cell
@@ -29,10 +29,13 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
 
 
 def unanswered_csv(groups: Iterable[QuestionGroup]) -> bytes:
-    header = ["问题", "次数", "拒答原因", "首次出现", "最近出现", "相近问法"]
+    header = ["问题", "次数", "拒答原因", "原因详情", "首次出现", "最近出现", "相近问法"]
     return to_csv(
         header,
-        ([g.question, g.count, g.reason, g.first_seen, g.last_seen, " | ".join(g.variants)] for g in groups),
+        (
+            [g.question, g.count, group_reason(g), g.reason, g.first_seen, g.last_seen, " | ".join(g.variants)]
+            for g in groups
+        ),
     )
 
 

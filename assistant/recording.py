@@ -77,7 +77,7 @@ class Recorder:
             )
             if answer.refused:
                 self._store().log_unanswered(question, answer.reason or "refused", doc or "")
-            elif message_id:
+            if message_id:  # a refusal can be rated too: 👎 "it should have answered"
                 self._remember(message_id, question, answer, doc)
         except Exception:
             # The citizen still gets the answer; operators get the traceback.

@@ -21,9 +21,11 @@ if TYPE_CHECKING:
 
 def page_routers(console: Console) -> list[APIRouter]:
     """The console's pages, each its own router (its routes depend on ``security.Admin``)."""
+    from assistant.web.admin.insights_pages import insights_router
     from assistant.web.admin.library import library_router
+    from assistant.web.admin.overview_page import overview_router
 
-    return [library_router(console)]
+    return [library_router(console), insights_router(console), overview_router(console)]
 
 
 def install_console(app: FastAPI, settings: Settings, assistant: Assistant) -> Console:
