@@ -26,6 +26,7 @@ def _layout(title: str, **extra: Any) -> dict[str, Any]:
         "margin": {"l": 56, "r": 24, "t": 56, "b": 48},
         "height": 320,
         "legend": {"orientation": "h", "y": -0.2},
+        "xaxis": {"tickformat": "%m-%d"},  # plotly.js has no Chinese month names bundled: 12-03, not "Dec 3"
         **extra,
     }
 
@@ -61,13 +62,13 @@ def rates_per_day(data: Overview) -> go.Figure:
             go.Scatter(
                 x=days,
                 y=[_percent(d.satisfaction) for d in data.days],
-                name="满意度（👍 占比）",
+                name="满意度（有用占比）",
                 mode="lines+markers",
                 line_color=GOOD,
             ),
         ]
     )
-    return figure.update_layout(**_layout("拒答率与满意度", yaxis={"title": "%", "range": [0, 100]}))
+    return figure.update_layout(**_layout("拒答率与满意度", yaxis={"title": "%", "range": [-3, 103]}))
 
 
 def latency_per_day(data: Overview) -> go.Figure:
@@ -84,7 +85,7 @@ def latency_per_day(data: Overview) -> go.Figure:
 def top_questions(data: Overview) -> go.Figure:
     top = list(reversed(data.top))  # Plotly draws the first bar at the bottom: most asked on top
     figure = go.Figure([go.Bar(x=[n for _, n in top], y=[q for q, _ in top], orientation="h", marker_color=ANSWERED)])
-    height = 120 + 28 * max(len(top), 3)
+    height = max(320, 120 + 28 * len(top))
     return figure.update_layout(
         **_layout(
             "最常问的问题",
@@ -96,14 +97,16 @@ def top_questions(data: Overview) -> go.Figure:
 
 
 def per_report(data: Overview, titles: dict[str, str]) -> go.Figure:
-    names = [titles.get(r.doc, r.doc) if r.doc else "全部报告" for r in data.reports]
+    names = [titles.get(r.doc, r.doc) if r.doc else "未指定报告" for r in data.reports]
     figure = go.Figure(
         [
             go.Bar(x=names, y=[r.questions - r.refused for r in data.reports], name="已回答", marker_color=ANSWERED),
             go.Bar(x=names, y=[r.refused for r in data.reports], name="未回答", marker_color=REFUSED),
         ]
     )
-    return figure.update_layout(**_layout("各报告的提问数", barmode="stack", xaxis={"automargin": True}))
+    return figure.update_layout(
+        **_layout("各报告的提问数", barmode="stack", xaxis={"automargin": True, "type": "category"})
+    )
 
 
 def charts(data: Overview, titles: dict[str, str], *, with_top: bool) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from assistant.feedback import FeedbackRow
 from assistant.insights import citations_of, group_reason
 from assistant.question_groups import QuestionGroup
 
+RATINGS = {"up": "👍 有用", "down": "👎 没用"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what Excel and LibreOffice evaluate in a cell
 
 
@@ -43,10 +44,7 @@ def feedback_csv(rows: Iterable[FeedbackRow]) -> bytes:
     header = ["时间", "评价", "报告", "问题", "回答", "引用", "留言"]
     return to_csv(
         header,
-        (
-            [r.created_at, "👍" if r.rating == "up" else "👎", r.doc, r.question, r.answer, _cited(r), r.comment]
-            for r in rows
-        ),
+        ([r.created_at, RATINGS[r.rating], r.doc, r.question, r.answer, _cited(r), r.comment] for r in rows),
     )
 
 

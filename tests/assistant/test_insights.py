@@ -124,7 +124,7 @@ def test_csv_files_open_with_the_csv_module_and_have_the_bom(tmp_path: Path) -> 
     assert header[:3] == ["问题", "次数", "拒答原因"] and row[0].startswith("'=") and row[1] == "1"
     header, row = _read_csv(feedback_csv(feedback_rows(store)))
     assert header == ["时间", "评价", "报告", "问题", "回答", "引用", "留言"]
-    assert row[1:] == ["👎", "d1", "GDP？", "增长6%[1]", "[1] 一、经济：增长6%。", "答错了"]
+    assert row[1:] == ["👎 没用", "d1", "GDP？", "增长6%[1]", "[1] 一、经济：增长6%。", "答错了"]
     assert safe_cell("-1") == "'-1" and safe_cell("正常") == "正常"
 
 

@@ -93,12 +93,12 @@ def test_a_rating_appears_with_its_question_and_answer(console: tuple[str, httpx
         == 201
     )
     page = client.get("/admin/feedback?rating=down")
-    assert "GDP增长了多少" in page.text and "看不懂" in page.text and "👎" in page.text
+    assert "GDP增长了多少" in page.text and "看不懂" in page.text and 'class="badge down"' in page.text
     assert answer["answer"].split("[")[0][:10] in page.text
     assert "GDP增长了多少" not in client.get("/admin/feedback?rating=up").text
     assert "GDP增长了多少" not in client.get("/admin/feedback?start=2020-01-01&end=2020-01-31").text
     rows = list(csv.reader(io.StringIO(client.get("/admin/feedback.csv?rating=down").content.decode("utf-8-sig"))))
-    assert len(rows) == 2 and rows[1][1] == "👎"
+    assert len(rows) == 2 and rows[1][1] == "👎 没用"
 
 
 def test_the_overview_carries_the_charts_and_plotly_is_served_from_the_package(
