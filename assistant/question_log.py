@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from assistant.feedback import metadata
 
 log = logging.getLogger(__name__)
+BATCH = 1000  # rows that wake the writer before its tick (a burst of answers)
 
 questions_table = sa.Table(
     "questions",
@@ -66,6 +67,8 @@ class QuestionLog:
         self._pending: deque[dict[str, Any]] = deque()
         self._write_lock = threading.Lock()
         self._closed = threading.Event()
+        self._wake = threading.Event()  # a full batch is waiting: write it now, not at the next tick
+        self._dropped = 0
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
         atexit.register(self.close)
@@ -75,7 +78,9 @@ class QuestionLog:
         self._pending.append(row)  # deque.append is atomic: no lock on the answer's path
         if len(self._pending) > self.max_pending:
             self._pending.popleft()
-            log.warning("question log: database behind, oldest row dropped")
+            self._dropped += 1  # reported once per write, not once per row
+        if len(self._pending) >= BATCH:
+            self._wake.set()
         if self._closed.is_set():
             self.flush()  # after close (interpreter exit): nobody else will write it
         elif self._thread is None:
@@ -88,12 +93,18 @@ class QuestionLog:
                 self._thread.start()
 
     def _run(self) -> None:
-        while not self._closed.wait(self.flush_seconds):
-            self.flush()
+        while not self._closed.is_set():
+            self._wake.wait(self.flush_seconds)
+            self._wake.clear()
+            if not self._closed.is_set() and not self.flush() and self._pending:
+                self._closed.wait(self.flush_seconds)  # the database is failing: no tight retry loop
 
     def flush(self) -> int:
         """Write every queued row now (the console calls this so it shows this process's latest)."""
         with self._write_lock:
+            if self._dropped:
+                log.warning("question log: database behind, %d oldest rows dropped", self._dropped)
+                self._dropped = 0
             batch = [self._pending.popleft() for _ in range(len(self._pending))]
             if not batch:
                 return 0
@@ -109,6 +120,7 @@ class QuestionLog:
     def close(self) -> None:
         """Stop the writer and write what is left (idempotent)."""
         self._closed.set()
+        self._wake.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=10)
         self.flush()

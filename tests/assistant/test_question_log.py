@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from assistant.feedback import FeedbackStore
-from assistant.question_log import QuestionLog, questions_table
+from assistant.question_log import BATCH, QuestionLog, questions_table
 from assistant.recording import Recorder
 from core.types import Answer, Citation, Message
 
@@ -70,6 +71,24 @@ def test_the_writer_thread_flushes_in_the_background(tmp_path: Path) -> None:
         time.sleep(0.02)
     assert len(_rows(store)) == 1
     questions.close()
+
+
+def test_a_burst_is_written_before_the_tick_and_a_backlog_is_bounded(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "f.sqlite3")
+    questions = QuestionLog(store.engine, flush_seconds=60)
+    for _ in range(BATCH):
+        questions.record(doc="", form="fact", refused=False, reason="", latency_ms=1.0, question=None)
+    deadline = time.monotonic() + 10
+    while len(_rows(store)) < BATCH and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(_rows(store)) == BATCH
+    questions.close()
+    bounded = QuestionLog(store.engine, flush_seconds=60, max_pending=3)
+    bounded._thread = threading.current_thread()  # as if the writer were stuck on a dead database
+    for n in range(5):
+        bounded.record(doc="", form="fact", refused=False, reason="", latency_ms=float(n), question=None)
+    assert bounded.flush() == 3  # the newest three; the dropped two are logged, the server lives on
+    assert [r.latency_ms for r in _rows(store)][-3:] == [2.0, 3.0, 4.0]
 
 
 def _recorder(store: FeedbackStore, keep: bool) -> Recorder:
