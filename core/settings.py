@@ -192,8 +192,9 @@ class LoggingSettings(Section):
     )
     questions: bool = Field(
         False,
-        description="Add the question to chat lines. Citizens' questions are personal data: ID and phone "
-        "numbers are masked.",
+        description="Keep the question text: in chat lines, and in the question log behind the console's 概览 "
+        "(top questions); without it the log keeps counts, latency and refusal reasons only. Citizens' "
+        "questions are personal data: ID and phone numbers are masked.",
     )
 
 
