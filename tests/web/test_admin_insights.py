@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
-from admin_support import add_account, csrf_of, logged_in
+from admin_support import add_account, logged_in
 
 OFF_TOPIC = "松原市长的电话是多少？我的手机13812345678"
 PAGES = [
@@ -28,9 +29,8 @@ PAGES = [
 def console(serve: Callable[..., str], hash_settings: Any) -> Iterator[tuple[str, httpx.Client]]:
     add_account(hash_settings)
     url = serve(logging={"questions": True})
-    client = logged_in(url)
-    yield url, client
-    client.close()
+    with logged_in(url) as (client, _csrf):
+        yield url, client
 
 
 def _chat(url: str, question: str) -> dict[str, Any]:
@@ -56,7 +56,7 @@ def test_a_refused_question_is_listed_masked_and_can_be_marked_handled(console: 
     assert page.status_code == 200 and "松原市长的电话是多少" in page.text
     assert "13812345678" not in page.text and "[电话号码]" in page.text
     assert '<td class="num">2</td>' in page.text
-    form = {"ids": _ids(page.text), "action": "handle", "back": "show=open&doc=", "csrf_token": csrf_of(page.text)}
+    form = {"ids": _ids(page.text), "action": "handle", "back": "show=open&doc=", "csrf_token": _csrf(page.text)}
     refused = client.post("/admin/unanswered/handle", data={**form, "csrf_token": "forged"})
     assert refused.status_code == 403
     done = client.post("/admin/unanswered/handle", data=form)
@@ -66,9 +66,14 @@ def test_a_refused_question_is_listed_masked_and_can_be_marked_handled(console: 
 
 
 def _ids(html: str) -> str:
-    import re
-
     found = re.search(r'name="ids" value="([\d,]+)"', html)
+    assert found
+    return found.group(1)
+
+
+def _csrf(html: str) -> str:
+    """The token of the mark-handled form (the one the page puts in every form)."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert found
     return found.group(1)
 
