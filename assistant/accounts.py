@@ -63,8 +63,8 @@ class Accounts:
     def set_password(self, username: str, password: str) -> bool:
         """Create the account or change its password; True when it was created. Sessions of a
         changed account end: whoever knew the old password is logged out."""
-        hashed = bcrypt.hashpw(check_password(password), bcrypt.gensalt(self.rounds)).decode("ascii")
         check_username(username)
+        hashed = bcrypt.hashpw(check_password(password), bcrypt.gensalt(self.rounds)).decode("ascii")
 
         def write(db: Connection) -> bool:
             exists = db.execute(sa.select(accounts_table.c.username).where(accounts_table.c.username == username))

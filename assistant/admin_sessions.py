@@ -118,4 +118,6 @@ class LoginLimit:
     def succeeded(self, username: str) -> None:
         """The account's count starts again; the IP's does not (one IP trying many accounts stays limited)."""
         table = login_failures_table
-        self.database.run(lambda db: db.execute(table.delete().where(table.c.username == username)))
+        # The rows stay, without the name: they still count for their IP.
+        forget = table.update().where(table.c.username == username).values(username="")
+        self.database.run(lambda db: db.execute(forget))

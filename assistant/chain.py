@@ -248,7 +248,7 @@ class AnswerChain:
 
 
 def _bare_years(question: str) -> set[int]:
-    """ "in 2020": an English question names a year without 年 (a Chinese "2000亩" is no year)."""
+    """"in 2020": an English question names a year without 年 (a Chinese "2000亩" is no year)."""
     return {int(y) for y in re.findall(r"\b(?:19|20)\d{2}\b", question)} if is_english(question) else set()
 
 

@@ -30,7 +30,9 @@ def curate(
     curated = MARKER.sub(keep_valid, text)
     curated = re.sub(r"(\[\d+\])\1+", r"\1", curated).strip()
     used = sorted(set(cited_numbers(curated)))
-    citations = [_citation(n, passages[n - 1], (quotes or {}).get(n, ""), (highlights or {}).get(n, "")) for n in used]
+    citations = [
+        _citation(n, passages[n - 1], (quotes or {}).get(n, ""), (highlights or {}).get(n, "")) for n in used
+    ]
     return Answer(text=curated, citations=citations)
 
 

@@ -50,7 +50,10 @@ _STOPWORDS = frozenset(
 # Report Chinese has set words where the dictionary glosses otherwise or not at all: "plan/aim to create
 # 17,000 jobs" is its 目标, "new jobs" its 新增就业 (the first group always, the rest when the reports have them).
 _OVERRIDES_ALWAYS = dict(pair.split("=") for pair in "plan=目标 aim=目标 target=目标 goal=目标 gdp=GDP".split())
-_OVERRIDES = _OVERRIDES_ALWAYS | dict(pair.split("=") for pair in "new=新增 urban=城镇 grain=粮食".split())
+_OVERRIDES = _OVERRIDES_ALWAYS | dict(
+    pair.split("=")
+    for pair in "new=新增 urban=城镇 grain=粮食".split()
+)
 _RELATIVE_YEARS = {"the year before last": "前年", "the coming year": "明年", "next year": "明年",
                    "this year": "今年", "last year": "去年"}  # fmt: skip
 _MONTHS = "january february march april may june july august september october november december".split()

@@ -132,7 +132,11 @@ def evaluate_item(item: dict[str, Any], assistant: Answering, doc: str | None = 
         # "doc": the evidence must come from that report (in a library, another may say the same)
         retrieved = assistant.retrieve(asked, doc)[:5]
         rank = next(
-            (n for n, p in enumerate(retrieved, 1) if evidence in _squash(p.text) and item.get("doc") in (None, p.doc)),
+            (
+                n
+                for n, p in enumerate(retrieved, 1)
+                if evidence in _squash(p.text) and item.get("doc") in (None, p.doc)
+            ),
             None,
         )
     text = _squash(answer.text)

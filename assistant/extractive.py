@@ -200,7 +200,7 @@ _ASKING_AGAIN = re.compile(r"多少|几[个项家户所条次座名人万亿千�
 
 
 def asks_two_things(question: str) -> bool:
-    """ "发放了多少消费券？撬动了多少消费？": two figures asked, two clauses answer."""
+    """"发放了多少消费券？撬动了多少消费？": two figures asked, two clauses answer."""
     return len(_ASKING_AGAIN.findall(question)) >= 2 or question.count("？") + question.count("?") >= 2
 
 

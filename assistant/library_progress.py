@@ -19,7 +19,7 @@ import numpy as np
 from assistant.library_jobs import Jobs
 
 TO_EMBED = re.compile(r"(\d+) chunks to embed")
-SLICE = 32  # passages per model call while counting: small enough for a smooth bar, large enough to batch
+SLICE = 16  # passages per model call while counting: the default embedding batch, so no slower, and a smooth bar
 REPORT_EVERY = 0.3  # seconds between progress writes
 HEARTBEAT = 20.0  # seconds: a live job's row never looks stale (library_jobs.STALE_SECONDS)
 READ, EMBED_FROM, EMBED_TO = 5.0, 10.0, 95.0  # the bar's share for reading, then embedding

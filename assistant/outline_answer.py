@@ -56,7 +56,7 @@ def _trim(text: str) -> str:
 
 
 def _point_line(point: Point, source: str) -> Draft:
-    """ "千方百计稳定经济运行：前三季度全市GDP增长5.8%"."""
+    """"千方百计稳定经济运行：前三季度全市GDP增长5.8%"."""
     lead = _trim(point.phrase or point.lead)
     figure = _trim(point.figure)
     if not figure or figure in lead:
@@ -150,7 +150,7 @@ def drafts_for(
 
 
 def _common_parent(matches: list[Match], root: OutlineNode) -> OutlineNode | None:
-    """ "要在哪几个方面勇当先锋" matches every "在…上勇当先锋" section alike: the list is their parent's."""
+    """"要在哪几个方面勇当先锋" matches every "在…上勇当先锋" section alike: the list is their parent's."""
     sections = [m for m in matches if m.unit.point is None and m.keyword > 0]
     if len(sections) < 2 or sections[1].score < sections[0].score - SIBLINGS_CLOSE:
         return None

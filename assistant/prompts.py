@@ -42,5 +42,7 @@ def load_prompt(name: str, folder: Path = PROMPTS_DIR) -> str:
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     if found != expected:
-        raise ConfigError(f"prompt {path} has placeholders {sorted(found)}; the chain fills exactly {sorted(expected)}")
+        raise ConfigError(
+            f"prompt {path} has placeholders {sorted(found)}; the chain fills exactly {sorted(expected)}"
+        )
     return template

@@ -22,7 +22,7 @@ _CODE = re.compile(r"[<>{}=;\\]|://")
 
 
 def fold_width(text: str) -> str:
-    """ "２０２４年ＧＤＰ增长５％" → "2024年GDP增长5%"."""
+    """"２０２４年ＧＤＰ增长５％" → "2024年GDP增长5%"."""
     return text.translate(_WIDTH)
 
 

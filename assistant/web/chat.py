@@ -41,7 +41,9 @@ def chat_router(assistant: Assistant, offload: Offload, limiter: Limiter, sugges
     router = APIRouter(prefix="/api", tags=["chat"])
     limited = [Depends(limiter)]
 
-    @router.post("/chat", response_model=ChatResponse, responses={**sse.STREAM_DOC, **ERRORS}, dependencies=limited)
+    @router.post(
+        "/chat", response_model=ChatResponse, responses={**sse.STREAM_DOC, **ERRORS}, dependencies=limited
+    )
     async def chat(body: ChatRequest, request: Request) -> Response | ChatResponse:
         """Answer the last question of the conversation, citing the report.
 
@@ -76,7 +78,9 @@ def chat_router(assistant: Assistant, offload: Offload, limiter: Limiter, sugges
         """The reports in the library; a question can be scoped to one with `doc`."""
         return Documents(
             documents=[
-                DocumentOut(id=d.doc_id, title=d.title, year=d.year, date=d.date, source=d.source_line, chunks=d.chunks)
+                DocumentOut(
+                    id=d.doc_id, title=d.title, year=d.year, date=d.date, source=d.source_line, chunks=d.chunks
+                )
                 for d in await offload.call(assistant.library)
             ]
         )

@@ -31,7 +31,9 @@ class SlidingWindowLimiter:
     ``--proxy-headers --forwarded-allow-ips=<proxy>`` so that is the citizen's IP.
     """
 
-    def __init__(self, limit: int, window: float = WINDOW_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, limit: int, window: float = WINDOW_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.limit = limit
         self.window = window
         self.clock = clock

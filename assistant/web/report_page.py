@@ -90,7 +90,9 @@ def render_report(doc: Document, highlight: tuple[int, int] | None = None) -> st
 
 
 def render_library(documents: list[Document]) -> str:
-    items = "".join(f'<li><a href="report?doc={quote(d.doc_id)}">{escape(d.title)}</a></li>' for d in documents)
+    items = "".join(
+        f'<li><a href="report?doc={quote(d.doc_id)}">{escape(d.title)}</a></li>' for d in documents
+    )
     return (
         f'<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -91,7 +91,9 @@ class ChatResponse(BaseModel):
 
     @classmethod
     def of(cls, message_id: str, answer: Answer) -> ChatResponse:
-        return cls(id=message_id, **{**answer.to_dict(), "citations": [CitationOut.of(c) for c in answer.citations]})
+        return cls(
+            id=message_id, **{**answer.to_dict(), "citations": [CitationOut.of(c) for c in answer.citations]}
+        )
 
 
 class SearchRequest(Body):

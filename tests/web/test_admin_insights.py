@@ -29,7 +29,7 @@ PAGES = [
 def console(serve: Callable[..., str], hash_settings: Any) -> Iterator[tuple[str, httpx.Client]]:
     add_account(hash_settings)
     url = serve(logging={"questions": True})
-    with logged_in(url) as (client, _csrf):
+    with logged_in(url) as (client, _token):
         yield url, client
 
 
