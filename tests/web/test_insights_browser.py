@@ -20,6 +20,7 @@ from assistant.feedback import sqlite_url
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 UNANSWERABLE = "松原市长的手机号码是多少？"
+REWORDED = "松原市长手机号是多少"  # a near-duplicate: one row in 未回答的问题, counted twice
 
 
 @pytest.fixture(scope="module")
@@ -49,9 +50,12 @@ def test_refusal_rating_and_charts_reach_the_console(open_page: Callable[..., An
     log_in_by_keyboard(console)
     console.wait_for_url("**/admin/unanswered")
 
+    for question in (UNANSWERABLE, REWORDED):  # two visitors: each question its own conversation
+        visitor = open_page(f"{url}/")
+        ask_on_page(visitor, question)
+        visitor.locator("#chat [data-testid='bot']").last.wait_for(timeout=60_000)
+        wait_for_answer(visitor)
     public = open_page(f"{url}/")
-    ask_on_page(public, UNANSWERABLE)
-    wait_for_answer(public)
     ask_on_page(public, GDP)
     public.locator("#chat [data-testid='bot']", has_text="5.8%").wait_for(timeout=60_000)
     public.locator("#chat button[aria-label='踩']").last.click()  # Gradio's own zh-CN label for 👎
@@ -60,6 +64,8 @@ def test_refusal_rating_and_charts_reach_the_console(open_page: Callable[..., An
     row = console.locator("#unanswered tr", has_text="松原市长的手机号码是多少")
     row.wait_for()
     assert "报告" in row.inner_text()  # the kind of refusal, in Chinese
+    row.locator("summary").click()  # the other wordings, by the group's 相近问法
+    assert row.locator("td.num").inner_text() == "2" and REWORDED in row.locator("details").inner_text()
     console.screenshot(path=ARTIFACTS / "admin-unanswered.png", full_page=True)
     row.get_by_role("button", name="标记已处理").focus()
     console.keyboard.press("Enter")  # by keyboard: the form posts with its CSRF token
