@@ -81,27 +81,29 @@ def percentile(values: list[float], q: float) -> float | None:
 def overview(store: FeedbackStore, *, days: int = 30, today: date | None = None, doc: str | None = None) -> Overview:
     today = today or datetime.now(UTC).date()
     start = today - timedelta(days=days - 1)
-    by_day = {
-        (start + timedelta(days=n)).isoformat(): Day((start + timedelta(days=n)).isoformat()) for n in range(days)
-    }
-    total = Day("total")
+    every_day = [Day((start + timedelta(days=n)).isoformat()) for n in range(days)]  # empty days too
+    by_day, total = {d.day: d for d in every_day}, Day("total")
     asked = _questions(store, start.isoformat(), doc)
-    per_report: dict[str, Counter[str]] = defaultdict(Counter)
     for row in asked:
         for bucket in (by_day.get(row.asked_at[:10]), total):
             if bucket is not None:
                 bucket.questions += 1
                 bucket.refused += bool(row.refused)
                 bucket.latencies.append(row.latency_ms)
-        per_report[row.doc].update(questions=1, refused=int(bool(row.refused)))
     for created_at, rating in _ratings(store, start.isoformat(), doc):
         for bucket in (by_day.get(created_at[:10]), total):
             if bucket is not None:
                 setattr(bucket, rating, getattr(bucket, rating) + 1)
-    reports = [
-        Report(d, c["questions"], c["refused"]) for d, c in sorted(per_report.items(), key=lambda i: -i[1]["questions"])
-    ]
-    return Overview(list(by_day.values()), reports, _top(asked), total)
+    return Overview(every_day, _per_report(asked), _top(asked), total)
+
+
+def _per_report(asked: list[sa.Row[tuple[str, str, bool, float, str | None, int]]]) -> list[Report]:
+    """Most asked first; doc "" is the questions asked of the whole library."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in asked:
+        counts[row.doc].update(questions=1, refused=int(bool(row.refused)))
+    ranked = sorted(counts.items(), key=lambda item: -item[1]["questions"])
+    return [Report(doc, c["questions"], c["refused"]) for doc, c in ranked]
 
 
 def _questions(
