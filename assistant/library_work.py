@@ -84,6 +84,8 @@ class LibraryWork:
     def upload(self, filename: str, content: bytes, user: str, replace: str = "") -> int:
         """Check and split the file without touching the library; the job waits for ``confirm``."""
         suffix = check_upload(filename, len(content), self.settings.admin.max_upload_bytes)
+        if replace and replace not in {d.doc_id for d in self._reports()}:
+            raise UploadRefused(f"报告库中没有「{replace}」，无法替换；请作为新报告上传。")
         doc_id = replace or report_id(filename)
         with tempfile.TemporaryDirectory(prefix="upload-") as folder:
             path = Path(folder) / f"{doc_id}{suffix}"

@@ -137,3 +137,15 @@ def test_a_failing_job_leaves_the_live_library_as_it_was(
     failed = wait(work.jobs, job_id)
     assert failed.state == "failed" and "在线的报告库没有任何改动" in failed.message
     assert list_reports(hash_settings) == before
+
+
+def test_a_replacement_keeps_the_id_it_replaces(work: LibraryWork, hash_settings: Any) -> None:
+    with pytest.raises(UploadRefused, match="无法替换"):
+        work.upload("new.txt", QINGHE.read_bytes(), "ann", replace="no-such-report")
+    job_id = work.upload("any-name.txt", QINGHE.read_bytes(), "ann", replace="songyuan-2023-plenary-report")
+    job = work.jobs.get(job_id)
+    assert job is not None and job.doc_id == "songyuan-2023-plenary-report"
+    assert work.confirm(job_id, "ann") and wait(work.jobs, job_id).state == "done"
+    replaced = {d.doc_id: d for d in list_reports(hash_settings)}["songyuan-2023-plenary-report"]
+    assert "青禾" in replaced.title
+    assert [e.action for e in work.accounts.audit_log(1)] == ["replace"]

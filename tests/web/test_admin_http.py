@@ -136,3 +136,12 @@ def test_a_bad_file_gets_a_chinese_message_and_leaves_the_library(serve: Any, ha
             assert reply.status_code == 400 and says in reply.text, name
             assert "在线的报告库没有任何改动" in reply.text or "文件太大" in reply.text or "不支持" in reply.text
     assert httpx.get(f"{url}/api/documents").json() == before
+
+
+def test_an_upload_larger_than_the_limit_is_refused_before_it_is_read(serve: Any, hash_settings: Any) -> None:
+    add_account(hash_settings)
+    url = serve(admin={"max_upload_bytes": 4096})
+    with logged_in(url) as (client, token):
+        big = {"file": ("报告.txt", b"x" * 200_000)}
+        reply = client.post("/admin/library/upload", data={"csrf_token": token}, files=big)
+    assert reply.status_code == 413

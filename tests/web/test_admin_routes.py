@@ -12,10 +12,10 @@ from typing import Any
 
 import httpx
 import pytest
-from admin_support import add_account, logged_in
+from admin_support import USER, add_account, logged_in
 from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import Mount
-from web_support import running
+from web_support import hash_settings_in, running
 
 from assistant.web.admin.security import require_admin
 from assistant.web.factory import build_app
@@ -49,15 +49,28 @@ def concrete(path: str) -> str:
     return re.sub(r"\{(\w+)(:\w+)?\}", lambda m: SAMPLE.get(m.group(1), "x"), path)
 
 
+@pytest.fixture(scope="module")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[tuple[str, str, Any]], Any]]:
+    """The app as served (the Gradio page mounted at / too), around the hash assistant."""
+    from assistant.service import Assistant
+
+    settings = hash_settings_in(tmp_path_factory.mktemp("admin-routes"))
+    app = build_app(settings, Assistant.from_settings(settings), ui=True)
+    with running(make_server(app, settings, "127.0.0.1", 0)) as url:
+        yield url, console_routes(app), settings
+
+
 @pytest.fixture()
-def console(hash_settings: Any, hash_assistant: Any) -> Iterator[tuple[str, list[tuple[str, str, Any]], Any]]:
-    app = build_app(hash_settings, hash_assistant, ui=False)
-    with running(make_server(app, hash_settings, "127.0.0.1", 0)) as url:
-        yield url, console_routes(app), hash_settings
+def account(console: Any) -> Iterator[None]:
+    """An account for one test; removed after it, so the console is off again for the next."""
+    accounts = add_account(console[2])
+    yield
+    accounts.remove(USER)
 
 
 def test_the_walk_sees_the_console(console: Any) -> None:
-    _url, routes, _settings = console
+    url, routes, _settings = console
+    assert httpx.get(f"{url}/", timeout=10).status_code == 200  # the page is mounted: this is the app as served
     paths = {(method, path) for method, path, _ in routes}
     assert paths >= PUBLIC
     assert {("GET", "/admin/library"), ("POST", "/admin/library/upload"), ("GET", "/admin/api/jobs/{job_id}")} <= paths
@@ -80,9 +93,8 @@ def test_without_an_account_every_console_route_is_404(console: Any) -> None:
         assert reply.status_code == 404, f"{method} {path}: {reply.status_code}"
 
 
-def test_without_a_session_pages_redirect_to_the_login_and_the_rest_is_refused(console: Any) -> None:
-    url, routes, settings = console
-    add_account(settings)
+def test_without_a_session_pages_redirect_to_the_login_and_the_rest_is_refused(console: Any, account: None) -> None:
+    url, routes, _settings = console
     for method, path, _ in routes:
         if (method, path) in PUBLIC:
             continue
@@ -96,9 +108,8 @@ def test_without_a_session_pages_redirect_to_the_login_and_the_rest_is_refused(c
             assert reply.json()["code"] == "login_required", where
 
 
-def test_changes_without_the_csrf_token_are_refused(console: Any) -> None:
-    url, routes, settings = console
-    add_account(settings)
+def test_changes_without_the_csrf_token_are_refused(console: Any, account: None) -> None:
+    url, routes, _settings = console
     changes = [(method, path) for method, path, _ in routes if method in UNSAFE]
     assert len(changes) >= 6
     with logged_in(url) as (client, _token):

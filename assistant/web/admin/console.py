@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).resolve().parent
 # The console's pages, in the order of the navigation: (key, label, path). A page's template passes
-# its key as ``active``; pages of other branches add their line here and their router in __init__.py.
+# its key as ``active``. The tabs of pages still to come are here already; their routers go in __init__.py.
 NAV = (
     ("library", "报告库", "/admin/library"),
     ("unanswered", "未回答的问题", "/admin/unanswered"),
@@ -64,7 +64,6 @@ class Console:
     sessions: Sessions
     login_limit: LoginLimit
     templates: Jinja2Templates = field(default_factory=make_templates)
-    extras: dict[str, Any] = field(default_factory=dict)  # per-page services, built once (e.g. "library")
 
     @classmethod
     def build(cls, settings: Settings, assistant: Assistant) -> Console:

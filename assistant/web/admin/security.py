@@ -24,6 +24,7 @@ CSRF_FIELD = "csrf_token"
 COOKIE_PATH = "/admin"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+FORM_OVERHEAD = 65_536  # an upload's other fields and multipart boundaries, beyond the file itself
 
 
 class LoginRequired(Exception):
@@ -60,6 +61,9 @@ async def require_admin(request: Request, console: ConsoleDep) -> AdminSession:
     session = console.sessions.find(request.cookies.get(SESSION_COOKIE))
     if session is None:
         raise LoginRequired()
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > console.settings.admin.max_upload_bytes + FORM_OVERHEAD:
+        raise HTTPException(413)  # refused before the form (and its file) is read and spooled to disk
     if request.method in UNSAFE and not session.csrf_matches(await submitted_csrf(request)):
         log.warning(
             "console: %s %s by %s refused: no valid CSRF token", request.method, request.url.path, session.username
