@@ -1,4 +1,4 @@
-"""`assistant` command line: index [add|remove|rebuild|list], search, ask, chat, eval, serve, unanswered.
+"""`assistant` command line: index [add|remove|rebuild|list], search, ask, chat, eval, serve, unanswered, admin.
 
 The edge where errors become messages: Chinese for the user, English detail for the operator,
 a non-zero exit code, never a traceback.
@@ -222,6 +222,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=100)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_unanswered)
+
+    from assistant.admin_cli import add_admin_parser
+
+    add_admin_parser(sub)
     return parser
 
 

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from assistant.schema_migration import add_missing_columns
 from core.errors import ConfigError, StoreUnavailable
 from core.settings import Settings
 
@@ -48,6 +49,11 @@ feedback_table = sa.Table(
     sa.Column("rating", sa.String(4), sa.CheckConstraint("rating IN ('up', 'down')"), nullable=False),
     sa.Column("comment", sa.Text, nullable=False, server_default=""),
     sa.Column("created_at", sa.String(40), nullable=False),
+    # What was rated, for the console's 反馈 (added later: schema_migration adds them to older files).
+    sa.Column("question", sa.Text, nullable=False, server_default=""),
+    sa.Column("answer", sa.Text, nullable=False, server_default=""),
+    sa.Column("citations", sa.Text, nullable=False, server_default="[]"),  # JSON: n, doc, section, quote
+    sa.Column("doc", sa.String(200), nullable=False, server_default=""),
     sa.Index("feedback_message", "message_id"),
     sqlite_autoincrement=True,
 )
@@ -58,6 +64,8 @@ unanswered_table = sa.Table(
     sa.Column("question", sa.Text, nullable=False),
     sa.Column("reason", sa.Text, nullable=False, server_default=""),
     sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("doc", sa.String(200), nullable=False, server_default=""),  # the report asked, "" for all
+    sa.Column("handled_at", sa.String(40), nullable=True),  # an owner marked it handled in the console
     sqlite_autoincrement=True,
 )
 
@@ -69,6 +77,10 @@ class FeedbackRow:
     rating: Rating
     comment: str
     created_at: str
+    question: str = ""
+    answer: str = ""
+    citations: str = "[]"
+    doc: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,8 @@ class UnansweredRow:
     question: str
     reason: str
     created_at: str
+    doc: str = ""
+    handled_at: str | None = None
 
 
 def _now() -> str:
@@ -145,6 +159,7 @@ class FeedbackStore:
                 # Persists in the file: readers never block writers, also those in other processes.
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
         metadata.create_all(self.engine)  # checks first; several servers may start at once
+        add_missing_columns(self.engine, metadata)  # files from before a column was added keep their rows
 
     def _guarded(self, work: Callable[[], T]) -> T:
         try:
@@ -178,13 +193,23 @@ class FeedbackStore:
 
         return self._guarded(run)
 
-    def add_feedback(self, message_id: str, rating: Rating, comment: str = "") -> int:
+    def add_feedback(self, message_id: str, rating: Rating, comment: str = "", **rated: str) -> int:
+        """``rated``: what was rated when the server still knows it (question, answer, citations, doc)."""
         if rating not in ("up", "down"):
             raise ValueError(f"rating must be 'up' or 'down', not {rating!r}")
-        return self._insert(feedback_table, message_id=message_id, rating=rating, comment=comment)
+        return self._insert(feedback_table, message_id=message_id, rating=rating, comment=comment, **rated)
 
-    def log_unanswered(self, question: str, reason: str = "") -> int:
-        return self._insert(unanswered_table, question=question, reason=reason)
+    def log_unanswered(self, question: str, reason: str = "", doc: str = "") -> int:
+        return self._insert(unanswered_table, question=question, reason=reason, doc=doc)
+
+    def read(self, work: Callable[[Connection], T]) -> T:
+        """``work`` in one transaction, errors translated: for the console's queries (assistant/insights.py)."""
+
+        def run() -> T:
+            with self._transaction() as db:
+                return work(db)
+
+        return self._guarded(run)
 
     def feedback(self, limit: int = 100) -> list[FeedbackRow]:
         """The latest ratings, newest first."""

@@ -8,6 +8,7 @@ benchmarks all call it; none of them wraps it.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,12 +17,12 @@ from typing import Any
 from assistant.answer_cache import AnswerCache
 from assistant.chain import AnswerChain
 from assistant.extractive import ExtractiveAnswerer
-from assistant.feedback import FeedbackStore
+from assistant.feedback import FeedbackStore, Rating
 from assistant.guard import clean_question
 from assistant.judge import REFUSAL
 from assistant.llm import LLMAnswerer, make_chat_model
 from assistant.outlines import Outlines
-from assistant.privacy import mask_personal_data
+from assistant.recording import Recorder
 from core.errors import IndexNotBuilt
 from core.settings import Settings
 from core.types import Answer, Delta, Message, Passage
@@ -43,7 +44,7 @@ class Stats:
 
 
 class Assistant:
-    """Answers, searches and describes the library. ``record_unanswered``: log refused questions
+    """Answers, searches and describes the library. ``record_unanswered``: log questions and refusals
     (masked) for the report's owners; off for evaluation, which asks refusals on purpose."""
 
     def __init__(
@@ -70,6 +71,9 @@ class Assistant:
         self.outlines = Outlines(self.retriever, embedder, settings.retrieval.fusion_weight)
         self.chain = AnswerChain(settings, self.retriever, extractive, llm, self.outlines)
         self.answers = AnswerCache(settings.answer.cache_size)
+        self.recorder = Recorder(
+            lambda: self.feedback, keep_questions=settings.logging.questions, enabled=record_unanswered
+        )
 
     @classmethod
     def from_settings(
@@ -88,27 +92,31 @@ class Assistant:
 
     # -- questions -------------------------------------------------------------------------
 
-    def answer(self, messages: list[Message], doc: str | None = None) -> Answer:
+    def answer(self, messages: list[Message], doc: str | None = None, *, message_id: str = "") -> Answer:
         final: Answer | None = None
-        for event in self.stream(messages, doc):
+        for event in self.stream(messages, doc, message_id=message_id):
             if isinstance(event, Answer):
                 final = event
         assert final is not None, "a stream always ends with an Answer"
         return final
 
-    def stream(self, messages: list[Message], doc: str | None = None) -> Iterator[Delta | Answer]:
-        """Text pieces as they are produced, then the final answer (from the cache when asked before)."""
+    def stream(
+        self, messages: list[Message], doc: str | None = None, *, message_id: str = ""
+    ) -> Iterator[Delta | Answer]:
+        """Text pieces as they are produced, then the final answer (from the cache when asked before).
+        ``message_id``: the id the edge gave this answer, by which a rating will name it (see ``rate``)."""
+        started = time.perf_counter()
         key = self.answers.key(self._generation(), doc, messages)
         cached = self.answers.get(key)
         if cached is not None:
             yield Delta(cached.text)
             yield cached
-            self._record(messages, cached)
+            self._record(messages, doc, cached, started, message_id)
             return
         for event in self.chain.stream(messages, doc):
             if isinstance(event, Answer):
                 self.answers.keep(key, event)
-                self._record(messages, event)
+                self._record(messages, doc, event, started, message_id)
             yield event
 
     def retrieve(self, messages: list[Message], doc: str | None = None) -> list[Passage]:
@@ -119,16 +127,19 @@ class Assistant:
         query = clean_question(query, self.settings.limits)
         return self.retriever.search(query, k, doc).passages
 
-    def _record(self, messages: list[Message], answer: Answer) -> None:
-        if not (answer.refused and self.record_unanswered):
-            return
-        try:
-            # The log is for the report's owners: what was asked, never who asked it.
-            question = mask_personal_data(messages[-1].content.strip())
-            self.feedback.log_unanswered(question, answer.reason or "refused")
-        except Exception:
-            # The citizen still gets the answer; operators get the traceback.
-            log.exception("could not record an unanswered question")
+    def _record(
+        self, messages: list[Message], doc: str | None, answer: Answer, started: float, message_id: str
+    ) -> None:
+        latency_ms = (time.perf_counter() - started) * 1000
+        self.recorder.answered(messages, doc, answer, latency_ms, message_id)
+
+    def rate(self, message_id: str, rating: Rating, comment: str = "") -> int:
+        """A citizen's 👍/👎 for the answer ``message_id``, stored with what was rated."""
+        return self.recorder.rate(message_id, rating, comment)
+
+    def close(self) -> None:
+        """Write the queued question log (also done at exit)."""
+        self.recorder.close()
 
     # -- the library -----------------------------------------------------------------------
 

@@ -192,8 +192,9 @@ class LoggingSettings(Section):
     )
     questions: bool = Field(
         False,
-        description="Add the question to chat lines. Citizens' questions are personal data: ID and phone "
-        "numbers are masked.",
+        description="Keep the question text: in chat lines, and in the question log behind the console's 概览 "
+        "(top questions); without it the log keeps counts, latency and refusal reasons only. Citizens' "
+        "questions are personal data: ID and phone numbers are masked.",
     )
 
 
@@ -203,6 +204,31 @@ class DatabaseSettings(Section):
         description="SQLAlchemy URL of the feedback and unanswered-question database, shared by every "
         "server process; '' means a SQLite file in state_dir. e.g. postgresql+psycopg://user:pw@db/assistant "
         "(pip install 'psycopg[binary]'). A relative SQLite path is relative to the config file.",
+    )
+
+
+class AdminSettings(Section):
+    """The content owners' console at /admin (off until `assistant admin set-password` creates an account)."""
+
+    session_idle_minutes: int = Field(
+        30, ge=1, le=1440, description="A console session ends after this many minutes without a request."
+    )
+    session_max_hours: float = Field(
+        12.0, gt=0, le=168, description="A console session ends this many hours after login, however active."
+    )
+    max_upload_bytes: int = Field(
+        20_971_520, ge=1024, le=209_715_200, description="Larger report uploads are refused (default 20 MB)."
+    )
+    login_attempts: int = Field(
+        5, ge=1, le=1000, description="Failed logins allowed per account, and twice as many per IP, per window."
+    )
+    login_window_minutes: int = Field(
+        15, ge=1, le=1440, description="The window failed logins are counted in; a blocked login waits it out."
+    )
+    trust_proxy_headers: bool = Field(
+        False,
+        description="Behind a reverse proxy: take the client IP from X-Forwarded-For and https from "
+        "X-Forwarded-Proto (for the Secure cookie). Only when the proxy sets them.",
     )
 
 
@@ -217,6 +243,7 @@ class Settings(Section):
     server: ServerSettings = Field(default_factory=ServerSettings, description="The HTTP server.")
     logging: LoggingSettings = Field(default_factory=LoggingSettings, description="What the server logs.")
     database: DatabaseSettings = Field(default_factory=DatabaseSettings, description="Feedback and questions.")
+    admin: AdminSettings = Field(default_factory=AdminSettings, description="The content owners' console.")
     state_dir: Path = Field(Path("var"), description="Feedback and unanswered-question databases.")
 
     def resolve(self, base: Path) -> Settings:

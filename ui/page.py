@@ -69,7 +69,7 @@ class ChatPage:
         yield self.view([*turns, turn], years=years)
         try:
             messages = [*conversation(turns), Message("user", question)]
-            for event in self.assistant.stream(messages, doc or None):
+            for event in self.assistant.stream(messages, doc or None, message_id=turn.message_id):
                 turn = turn.finish(event) if isinstance(event, Answer) else turn.grow(event.text)
                 yield self.view([*turns, turn], notice=notice_markup(turn), years=years)
         except AssistantError as exc:
@@ -90,7 +90,7 @@ class ChatPage:
         if data.liked in (None, "") or not 0 <= index // 2 < len(turns):
             return  # taking a rating back stores nothing
         rating = "up" if data.liked in (True, "Like") else "down"
-        best_effort(self.assistant.feedback.add_feedback, turns[index // 2].message_id, rating)
+        best_effort(self.assistant.rate, turns[index // 2].message_id, rating)
 
 
 # -- the page ---------------------------------------------------------------------------------

@@ -55,9 +55,9 @@ def chat_router(assistant: Assistant, offload: Offload, limiter: Limiter, sugges
         note(request, question=messages[-1].content)
         message_id = new_message_id()
         if body.stream:
-            events = await offload.stream(assistant.stream(messages, body.doc))
+            events = await offload.stream(assistant.stream(messages, body.doc, message_id=message_id))
             return sse.sse_response(chat_events(message_id, events, lambda a: note(request, refused=a.refused)))
-        answer = await offload.call(lambda: assistant.answer(messages, body.doc))
+        answer = await offload.call(lambda: assistant.answer(messages, body.doc, message_id=message_id))
         note(request, refused=answer.refused)
         return ChatResponse.of(message_id, answer)
 
@@ -70,7 +70,7 @@ def chat_router(assistant: Assistant, offload: Offload, limiter: Limiter, sugges
     @router.post("/feedback", status_code=201, response_model=Ok, responses=ERRORS, dependencies=limited)
     async def feedback(body: FeedbackRequest) -> Ok:
         """Rate an answer by the `id` the chat endpoint gave it."""
-        await run_in_threadpool(assistant.feedback.add_feedback, body.message_id, body.rating, body.comment)
+        await run_in_threadpool(assistant.rate, body.message_id, body.rating, body.comment)
         return Ok()
 
     @router.get("/documents", response_model=Documents)

@@ -48,9 +48,11 @@ def build_app(
         preload_ui()
     if assistant is None:
         assistant = build_assistant(settings, build=build, progress=progress)
+    from assistant.web.admin import install_console
     from assistant.web.api import create_app
 
     app = create_app(settings, assistant)
+    install_console(app, settings, assistant)  # the console at /admin; off (404) until an account exists
     if ui:
         mount_ui(app, settings, assistant)  # last: a mount at "/" would shadow every later route
     if built:

@@ -117,11 +117,11 @@ def test_rate_limit_answers_429_with_retry_after(serve: Serve) -> None:
 
 
 def test_slow_answers_time_out_with_504(serve: Serve, hash_assistant: Any) -> None:
-    def slow_answer(messages: list[Message], doc: str | None = None) -> Any:
+    def slow_answer(messages: list[Message], doc: str | None = None, **named: Any) -> Any:
         time.sleep(1.5)
         return hash_assistant.answer(messages)
 
-    def slow_stream(messages: list[Message], doc: str | None = None) -> Iterator[Any]:
+    def slow_stream(messages: list[Message], doc: str | None = None, **named: Any) -> Iterator[Any]:
         for event in hash_assistant.stream(messages):
             time.sleep(0.2)
             yield event
@@ -142,10 +142,10 @@ def test_slow_answers_time_out_with_504(serve: Serve, hash_assistant: Any) -> No
 
 
 def test_unexpected_errors_never_reach_the_user(serve: Serve, hash_assistant: Any) -> None:
-    def broken_answer(messages: list[Message], doc: str | None = None) -> Any:
+    def broken_answer(messages: list[Message], doc: str | None = None, **named: Any) -> Any:
         raise RuntimeError("secret detail: /srv/db password=hunter2")
 
-    def broken_stream(messages: list[Message], doc: str | None = None) -> Iterator[Any]:
+    def broken_stream(messages: list[Message], doc: str | None = None, **named: Any) -> Iterator[Any]:
         yield Delta("部分回答")
         raise RuntimeError("secret detail in a stream")
 

@@ -187,11 +187,11 @@ class Slow:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
-    def stream(self, messages: list[Message], doc: str | None = None) -> Iterator[Any]:
+    def stream(self, messages: list[Message], doc: str | None = None, **named: Any) -> Iterator[Any]:
         for _ in range(20):
             time.sleep(0.1)
             yield Delta("……")
-        yield from self.inner.stream(messages, doc)
+        yield from self.inner.stream(messages, doc, **named)
         self.finished = True
 
 
