@@ -38,8 +38,12 @@ def test_the_statuses_and_messages_are_the_published_ones() -> None:
     statuses = {code.value: code.status for code in ErrorCode if code.status != 422}
     assert statuses == {
         "invalid_encoding": 400,
+        "unsupported_parameter": 400,
+        "invalid_api_key": 401,
+        "origin_not_allowed": 403,
         "body_too_large": 413,
         "not_found": 404,
+        "model_not_found": 404,
         "method_not_allowed": 405,
         "rate_limited": 429,
         "timeout": 504,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.suggestions import question_for, suggest_questions
-from assistant.web.openai_compat import CompletionRequest
+from assistant.web.openai_schemas import CompletionRequest
 from assistant.web.ratelimit import SlidingWindowLimiter
 from assistant.web.report_page import parse_range, render_report
 from index.loader import Document, Paragraph, parse_document
