@@ -1,8 +1,8 @@
 """Token counts for OpenAI's ``usage``, estimated: no tokenizer of the client's model is at hand.
 
-A Chinese character (or full-width punctuation mark) counts one token, as in the tokenizers of Qwen,
-DeepSeek and GPT-4o within a few tenths; any other text about one token per four characters,
-OpenAI's own rule of thumb for English.
+A Chinese character (or full-width punctuation mark) counts one token, the usual approximation for
+Chinese; any other text one token per four characters, OpenAI's own rule of thumb for English. The
+README says so to the clients' operators.
 """
 
 from __future__ import annotations
