@@ -68,3 +68,7 @@ def test_the_openapi_schema_lists_the_codes(hash_settings: Any, hash_assistant: 
     openai = spec["paths"]["/v1/chat/completions"]["post"]["responses"]["422"]
     assert openai["content"]["application/json"]["schema"]["$ref"].endswith("/OpenAIErrorBody")
     assert "`question_too_long`" in spec["info"]["description"]
+    assert "401" in spec["paths"]["/v1/models"]["get"]["responses"] and "401" not in chat
+    assert "invalid_api_key" in spec["paths"]["/v1/chat/completions"]["post"]["responses"]["401"]["description"]
+    assert "origin_not_allowed" in chat["403"]["description"]
+    assert "401" in spec["paths"]["/api/search"]["post"]["responses"]
