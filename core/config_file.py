@@ -14,7 +14,7 @@ from core.errors import ConfigError
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}")
 # Keys whose values are never echoed in an error message (they end up in logs and terminals).
-_SECRET = re.compile(r"(key|password|secret|token)s?$")
+_SECRET = re.compile(r"(api_keys?|passwords?|secrets?)$")
 
 
 def expand_env(value: Any) -> Any:
