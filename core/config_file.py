@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from core.errors import ConfigError
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}")
+# Keys whose values are never echoed in an error message (they end up in logs and terminals).
+_SECRET = re.compile(r"(api_keys?|passwords?|secrets?)$")
 
 
 def expand_env(value: Any) -> Any:
@@ -34,6 +36,15 @@ def expand_env(value: Any) -> Any:
 
     # Stays a string: pydantic turns "7860" into the int a field wants, and "on" stays "on".
     return _VAR.sub(sub, value)
+
+
+def comma_separated(value: Any) -> Any:
+    """``"a,b"`` (as one environment variable holds a list) as ``["a", "b"]``; blank items dropped."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if isinstance(value, list):
+        return [v.strip() if isinstance(v, str) else v for v in value if not (isinstance(v, str) and not v.strip())]
+    return value
 
 
 def deep_merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
@@ -69,6 +80,8 @@ def describe(error: ValidationError, source: str) -> str:
         key = ".".join(str(part) for part in item["loc"]) or "(top level)"
         if item["type"] == "extra_forbidden":
             lines.append(f"  {key}: unknown key (check the spelling; core/settings.py lists the allowed keys)")
+        elif any(_SECRET.search(str(part)) for part in item["loc"]):
+            lines.append(f"  {key}: {item['msg']} (value not shown: it is a secret)")
         else:
             lines.append(f"  {key}: {item['msg']} (got {item.get('input')!r})")
     return "\n".join(lines)

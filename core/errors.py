@@ -19,6 +19,8 @@ from there. The edges (CLI, HTTP API, web page) translate errors; the core never
     ├── ProviderUnavailable    provider_unavailable the LLM endpoint failed or timed out
     ├── StoreUnavailable       store_unavailable    the chroma store or the feedback database cannot be reached
     ├── UnknownDocument        unknown_document     a question scoped to a report the library does not hold
+    ├── UnknownModel           model_not_found      /v1/models/{id} names no model of /v1/models (HTTP only)
+    ├── UnsupportedParameter   unsupported_parameter an OpenAI parameter the assistant cannot honour (HTTP only)
     ├── RateLimited            rate_limited         too many requests from one client (HTTP only)
     └── AnswerTimeout          timeout              no answer within server.request_timeout (HTTP only)
 """
@@ -76,6 +78,17 @@ class ErrorCode(StrEnum):
                  "no such page or document")
     METHOD_NOT_ALLOWED = ("method_not_allowed", 405, "不支持这种请求方式。",
                           "wrong HTTP method for this path")
+    INVALID_API_KEY = ("invalid_api_key", 401, "访问密钥缺失或无效，请向管理员获取。",
+                       "server.api_keys is set and /v1/* or /api/search came without a valid "
+                       "`Authorization: Bearer <key>`")
+    ORIGIN_NOT_ALLOWED = ("origin_not_allowed", 403, "本服务未向此网站开放，请联系管理员。",
+                          "the request's Origin is neither this server nor in server.cors_origins "
+                          "(refused before any work)")
+    MODEL_NOT_FOUND = ("model_not_found", 404, "没有这个模型，请从模型列表中选择。",
+                       "a model id that GET /v1/models does not list")
+    UNSUPPORTED_PARAMETER = ("unsupported_parameter", 400, "不支持这个请求参数，请去掉后重试。",
+                             "an OpenAI parameter the assistant cannot honour (n > 1, tool_choice that "
+                             "demands a tool, response_format other than text)")
     RATE_LIMITED = ("rate_limited", 429, "提问太频繁了，请稍等一会儿再试。",
                     "too many requests from this client; see Retry-After")
     TIMEOUT = ("timeout", 504, "回答超时了，请稍后再试，或换个更简短的问法。",
@@ -140,6 +153,8 @@ class ProviderUnavailable(AssistantError, code=ErrorCode.PROVIDER_UNAVAILABLE, e
 class StoreUnavailable(AssistantError, code=ErrorCode.STORE_UNAVAILABLE, exit_code=69): ...
 class UnknownDocument(AssistantError, code=ErrorCode.UNKNOWN_DOCUMENT, exit_code=2): ...
 class AnswerTimeout(AssistantError, code=ErrorCode.TIMEOUT): ...
+class UnknownModel(AssistantError, code=ErrorCode.MODEL_NOT_FOUND, exit_code=2): ...
+class UnsupportedParameter(AssistantError, code=ErrorCode.UNSUPPORTED_PARAMETER, exit_code=2): ...
 
 
 class RateLimited(AssistantError, code=ErrorCode.RATE_LIMITED):

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
 
-from core.config_file import deep_merge, describe, expand_env, read_yaml
+from core.config_file import comma_separated, deep_merge, describe, expand_env, read_yaml
 from core.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,13 +174,33 @@ class LimitSettings(Section):
     max_turns: int = Field(20, ge=1, le=200, description="Messages kept from a conversation.")
 
 
+def _long_enough(keys: list[SecretStr]) -> list[SecretStr]:
+    short = [n for n, key in enumerate(keys, 1) if len(key.get_secret_value()) < 16]
+    if short:
+        raise ValueError(
+            f"key {short[0]} of {len(keys)} is shorter than 16 characters; make keys with "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+        )
+    return keys
+
+
+# From the environment as "key1,key2" (config.yaml: ${ASSISTANT_API_KEYS:}); a YAML list works too.
+ApiKeys = Annotated[list[SecretStr], BeforeValidator(comma_separated), AfterValidator(_long_enough)]
+
+
 class ServerSettings(Section):
     host: str = Field("127.0.0.1", description="Interface to listen on; 0.0.0.0 for every interface.")
     port: int = Field(7860, ge=1, le=65535, description="Port to listen on.")
     cors_origins: list[str] = Field(
         default_factory=list,
         description="Other origins allowed to call the API, e.g. ['https://www.jlsy.gov.cn']; "
-        "same-origin always works.",
+        "same-origin always works. A request whose Origin is neither is refused (403) before any work; "
+        "requests without an Origin (curl, servers) are not affected. ['*'] allows every origin.",
+    )
+    api_keys: ApiKeys = Field(
+        default_factory=list,
+        description="Bearer keys for /v1/* and /api/search; empty: those are open. Set them in the environment "
+        "(ASSISTANT_API_KEYS=key1,key2), never in this file; revoke one by removing it and restarting.",
     )
     rate_limit_per_minute: int = Field(30, ge=1, description="Per client IP, for the public endpoints.")
     rate_limit_shared: bool = Field(

@@ -7,6 +7,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from assistant.service import Assistant
 from assistant.suggestions import suggest_questions
+from assistant.web.access import AccessGuard, ApiKeys, Origins
 from assistant.web.answering import Offload
 from assistant.web.body_guard import BodyGuard
 from assistant.web.chat import chat_router
@@ -24,6 +25,9 @@ DESCRIPTION = """Ask, in Chinese, what the report says. Answers cite the passage
 `citations[].paragraph` links to `/report#p{paragraph}`, `start`/`end` index into `/report.txt`.
 Errors are `{"error": "<message for the user, in Chinese>", "code": "<stable code>"}` (under `/v1`,
 OpenAI's `{"error": {"message", "type", "code"}}`). Branch on `code`; the message may be reworded.
+With `server.api_keys` set, `/v1/*` and `/api/search` need `Authorization: Bearer <key>` (401
+`invalid_api_key`). A request whose `Origin` is neither this server nor in `server.cors_origins`
+gets 403 `origin_not_allowed` before any work; requests without an `Origin` are not affected.
 
 """ + code_table()
 
@@ -34,12 +38,16 @@ def create_app(settings: Settings, assistant: Assistant) -> FastAPI:
     install_error_handlers(app)
     # Added first, so it runs inside CORS and nosniff: a refused body still gets their headers.
     app.add_middleware(BodyGuard, max_bytes=settings.server.max_body_bytes)
+    # Outside the body guard (a refused caller's body is never read), inside CORS (a 401 stays readable).
+    origins = Origins(settings.server.cors_origins)
+    app.add_middleware(AccessGuard, origins=origins, keys=ApiKeys(settings.server.api_keys))
     # Always installed, so unlisted origins get no CORS headers (Gradio then adds none either).
     app.add_middleware(
         CORSMiddleware,
-        allow_origins=list(settings.server.cors_origins),
+        allow_origins=["*"] if origins.any else origins.listed,
         allow_methods=["GET", "POST"],
-        allow_headers=["Content-Type"],
+        # Any header an allowed page asks for: Authorization, and the SDKs' own (x-stainless-*, …).
+        allow_headers=["*"],
         expose_headers=["X-Request-ID", "Retry-After"],
         max_age=600,
     )

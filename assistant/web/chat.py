@@ -16,6 +16,7 @@ from assistant.web.ratelimit import Limiter
 from assistant.web.request_log import note
 from assistant.web.schemas import (
     ERRORS,
+    KEY_ERRORS,
     ChatRequest,
     ChatResponse,
     DocumentOut,
@@ -61,7 +62,7 @@ def chat_router(assistant: Assistant, offload: Offload, limiter: Limiter, sugges
         note(request, refused=answer.refused)
         return ChatResponse.of(message_id, answer)
 
-    @router.post("/search", response_model=SearchResponse, responses=ERRORS, dependencies=limited)
+    @router.post("/search", response_model=SearchResponse, responses={**ERRORS, **KEY_ERRORS}, dependencies=limited)
     async def search(body: SearchRequest) -> SearchResponse:
         """The report passages closest to a query, best first."""
         passages = await offload.call(lambda: assistant.search(body.query, body.k, body.doc))

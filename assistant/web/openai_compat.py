@@ -1,8 +1,9 @@
-"""``POST /v1/chat/completions``: the assistant behind OpenAI's chat API, for existing clients.
+"""``/v1``: the assistant behind OpenAI's chat API, for existing clients (the models: openai_models.py).
 
 The answer is ``choices[0].message.content``; the citations travel in extra top-level fields
 (``citations``, ``refused``, ``notice``), on the response or on the last stream chunk, which the
-official client keeps in ``model_extra``.
+official client keeps in ``model_extra``. ``usage`` is estimated (token_estimate.py); a stream sends
+it on a last chunk with empty ``choices`` when asked (``stream_options: {"include_usage": true}``).
 """
 
 from __future__ import annotations
@@ -11,86 +12,33 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.service import Assistant
 from assistant.web import sse
 from assistant.web.answering import Event, Offload
+from assistant.web.openai_models import models_router, scope_of
+from assistant.web.openai_schemas import (
+    OPENAI_ERRORS,
+    ChatCompletion,
+    CompletionChoice,
+    CompletionMessage,
+    CompletionRequest,
+    OpenAIErrorBody,
+)
 from assistant.web.ratelimit import Limiter
 from assistant.web.request_log import note
-from assistant.web.schemas import ERRORS, CitationOut
+from assistant.web.schemas import CitationOut
+from assistant.web.token_estimate import Usage
 from core.errors import AssistantError, ErrorCode
-from core.types import Answer, Message, Role
+from core.types import Answer
 
 log = logging.getLogger(__name__)
-MODEL = "report-assistant"
-_TEXT_PARTS = {"text", "input_text"}
-# System and developer prompts are dropped: ours keeps answers grounded in the report.
-_ROLES: dict[str, Role] = {"user": "user", "assistant": "assistant"}
-
-
-class OpenAIMessage(BaseModel):
-    model_config = ConfigDict(extra="allow")  # name, tool_calls…: accepted, unused
-
-    role: str
-    content: str | list[dict[str, Any]] | None = None
-
-    def text(self) -> str:
-        """The text of the message; images and other parts are not for a text report."""
-        if isinstance(self.content, list):
-            return "".join(str(p.get("text", "")) for p in self.content if p.get("type") in _TEXT_PARTS)
-        return self.content or ""
-
-
-class CompletionRequest(BaseModel):
-    model_config = ConfigDict(extra="allow")  # temperature, max_tokens…: the report decides the answer
-
-    model: str = MODEL
-    messages: list[OpenAIMessage] = Field(min_length=1, max_length=400)
-    stream: bool = False
-
-    def conversation(self) -> list[Message]:
-        """The user and assistant turns, as the assistant takes them."""
-        return [Message(_ROLES[m.role], m.text()) for m in self.messages if m.role in _ROLES]
-
-
-class CompletionMessage(BaseModel):
-    role: Literal["assistant"] = "assistant"
-    content: str
-
-
-class CompletionChoice(BaseModel):
-    index: int = 0
-    message: CompletionMessage
-    finish_reason: Literal["stop"] = "stop"
-
-
-class ChatCompletion(BaseModel):
-    id: str
-    object: Literal["chat.completion"] = "chat.completion"
-    created: int
-    model: str
-    choices: list[CompletionChoice]
-    citations: list[CitationOut]
-    refused: bool
-    notice: str
-
-
-class OpenAIError(BaseModel):
-    message: str = Field(description="For the user, in Chinese.")
-    type: Literal["invalid_request_error", "server_error"]
-    code: ErrorCode = Field(description="Stable and machine-readable, as in the other endpoints' errors.")
-
-
-class OpenAIErrorBody(BaseModel):
-    error: OpenAIError
-
-
-# The same statuses as the other endpoints, in OpenAI's error shape.
-OPENAI_ERRORS = {status: {**doc, "model": OpenAIErrorBody} for status, doc in ERRORS.items()}
+_NO_MODEL: dict[int | str, dict[str, Any]] = {
+    404: {"model": OpenAIErrorBody, "description": "No such model (model_not_found)"}
+}
 
 
 def _extras(answer: Answer) -> dict[str, Any]:
@@ -111,60 +59,62 @@ def openai_router(assistant: Assistant, offload: Offload, limiter: Limiter) -> A
         dependencies=[Depends(limiter)],
     )
     async def completions(body: CompletionRequest, request: Request) -> Response | ChatCompletion:
-        """OpenAI-compatible chat completion (any `model` name); `stream: true` sends chunks."""
+        """OpenAI-compatible chat completion; `model` from /v1/models (any other name asks the whole
+        library); `stream: true` sends chunks."""
+        body.check_supported()
         messages = body.conversation()
         if messages:
             note(request, question=messages[-1].content)
         completion_id = f"chatcmpl-{uuid.uuid4().hex}"
         if body.stream:
-            events = await offload.stream(assistant.stream(messages, _scope(body.model)))
-            chunks = completion_chunks(completion_id, body.model, events, lambda a: note(request, refused=a.refused))
+            events = await offload.stream(assistant.stream(messages, scope_of(body.model)))
+            chunks = completion_chunks(completion_id, body, events, lambda a: note(request, refused=a.refused))
             return sse.sse_response(chunks)
-        answer = await offload.call(lambda: assistant.answer(messages, _scope(body.model)))
+        answer = await offload.call(lambda: assistant.answer(messages, scope_of(body.model)))
         note(request, refused=answer.refused)
         return ChatCompletion(
             id=completion_id,
             created=int(time.time()),
             model=body.model,
             choices=[CompletionChoice(message=CompletionMessage(content=answer.text))],
+            usage=Usage.of(body.prompt(), answer.text),
             **_extras(answer),
         )
 
+    router.include_router(models_router(assistant.library, offload, {**OPENAI_ERRORS, **_NO_MODEL}))
     return router
 
 
 async def completion_chunks(
-    completion_id: str, model: str, events: AsyncIterator[Event], on_answer: Callable[[Answer], None]
+    completion_id: str, body: CompletionRequest, events: AsyncIterator[Event], on_answer: Callable[[Answer], None]
 ) -> AsyncIterator[bytes]:
     created = int(time.time())
+    # As OpenAI does: with include_usage, every chunk carries "usage": null but the last, which has it.
+    usage_field = {"usage": None} if body.include_usage else {}
 
-    def chunk(delta: dict[str, str], finish: str | None = None, **extra: Any) -> bytes:
-        choice = {"index": 0, "delta": delta, "finish_reason": finish}
-        return sse.data_line(
-            {
-                "id": completion_id,
-                "object": "chat.completion.chunk",
-                "created": created,
-                "model": model,
-                "choices": [choice],
-                **extra,
-            }
-        )
+    def chunk(choices: list[dict[str, Any]], **extra: Any) -> bytes:
+        head = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": body.model}
+        return sse.data_line({**head, "choices": choices, **usage_field, **extra})
 
-    yield chunk({"role": "assistant", "content": ""})
+    def delta(content: dict[str, str], finish: str | None = None, **extra: Any) -> bytes:
+        return chunk([{"index": 0, "delta": content, "finish_reason": finish}], **extra)
+
+    yield delta({"role": "assistant", "content": ""})
     sent = ""
     try:
         async for item in events:
             if not isinstance(item, Answer):
                 sent += item.text
-                yield chunk({"content": item.text})
+                yield delta({"content": item.text})
                 continue
             on_answer(item)
             # Clients here only concatenate: send what the final text adds to the pieces. When it
             # rewrote them instead, "answer" on the last chunk holds the authoritative text.
             if item.text.startswith(sent) and item.text != sent:
-                yield chunk({"content": item.text[len(sent) :]})
-            yield chunk({}, "stop", answer=item.text, **_extras(item))
+                yield delta({"content": item.text[len(sent) :]})
+            yield delta({}, "stop", answer=item.text, **_extras(item))
+            if body.include_usage:
+                yield chunk([], usage=Usage.of(body.prompt(), item.text).model_dump())
     except AssistantError as exc:
         log.warning("completion stream failed: %s: %s", type(exc).__name__, exc)
         yield sse.data_line({"error": {"message": exc.user_message, "type": "server_error", "code": exc.code}})
@@ -175,9 +125,3 @@ async def completion_chunks(
         yield sse.data_line({"error": error})
         return
     yield sse.data_line("[DONE]")
-
-
-def _scope(model: str) -> str | None:
-    """`report/<doc id>` asks one report; any other model name asks the whole library."""
-    prefix = f"{MODEL}/"
-    return model[len(prefix) :] if model.startswith(prefix) and len(model) > len(prefix) else None

@@ -164,14 +164,23 @@ class ErrorBody(BaseModel):
 
 # The error replies of the public endpoints, for the /docs page; each lists its codes from the registry.
 _ERROR_TITLES = {
-    400: "Body is not UTF-8",
+    400: "Body is not UTF-8, or an OpenAI parameter the assistant cannot honour",
+    403: "Origin neither this server nor in server.cors_origins",
     413: "Body larger than server.max_body_bytes",
     422: "Invalid question or body",
     429: "Too many requests, see Retry-After",
     503: "Not ready, or a backend is down",
     504: "Answer timed out",
 }
-ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "description": f"{title} ({', '.join(c for c in ErrorCode if c.status == status)})"}
-    for status, title in _ERROR_TITLES.items()
-}
+
+
+def _documented(titles: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    codes = {status: ", ".join(c for c in ErrorCode if c.status == status) for status in titles}
+    return {
+        status: {"model": ErrorBody, "description": f"{title} ({codes[status]})"} for status, title in titles.items()
+    }
+
+
+ERRORS = _documented(_ERROR_TITLES)
+# The endpoints that need a key when server.api_keys is set (/v1/*, /api/search).
+KEY_ERRORS = _documented({401: "No valid `Authorization: Bearer <key>` (server.api_keys is set)"})

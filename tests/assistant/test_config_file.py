@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, TypeAdapter
@@ -52,7 +52,9 @@ def _fields(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, Fie
 def _typed(info: FieldInfo, value: Any) -> Any:
     """``value`` as the field would hold it (e.g. "7860" -> 7860)."""
     assert info.annotation is not None
-    return TypeAdapter(info.annotation).validate_python(value)
+    # With the field's validators too (e.g. server.api_keys splits "key1,key2" before it checks the list).
+    kind: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    return TypeAdapter(kind).validate_python(value)
 
 
 def _raw_config() -> dict[str, Any]:

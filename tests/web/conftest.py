@@ -7,13 +7,21 @@ from contextlib import ExitStack
 from typing import Any
 
 import pytest
-from web_support import hash_settings_in, serving, with_sections
+from pydantic import SecretStr
+from web_support import API_KEY, hash_settings_in, serving, with_sections
 
 
 @pytest.fixture(scope="session")
 def real_url(real_settings: Any, assistant: Any) -> Iterator[str]:
     """The app around the real assistant (real model, real chromadb, the real report)."""
     with serving(real_settings, assistant) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def keyed_url(real_settings: Any, assistant: Any) -> Iterator[str]:
+    """The same real app with ``server.api_keys`` set: /v1/* and /api/search need ``API_KEY``."""
+    with serving(with_sections(real_settings, server={"api_keys": [SecretStr(API_KEY)]}), assistant) as url:
         yield url
 
 

@@ -63,7 +63,9 @@ def test_listed_origin_gets_cors_headers_and_others_none(serve: Serve) -> None:
 def test_no_origin_is_allowed_by_default_but_same_origin_works(serve: Serve) -> None:
     url = serve()
     response = httpx.post(f"{url}/api/search", json={"query": "GDP"}, headers={"Origin": PORTAL})
-    assert response.status_code == 200 and "access-control-allow-origin" not in response.headers
+    assert response.status_code == 403 and "access-control-allow-origin" not in response.headers
+    same = httpx.post(f"{url}/api/search", json={"query": "GDP"}, headers={"Origin": url})
+    assert same.status_code == 200 and "access-control-allow-origin" not in same.headers
     assert httpx.post(f"{url}/api/search", json={"query": "GDP"}).status_code == 200
 
 

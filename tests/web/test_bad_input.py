@@ -111,6 +111,13 @@ REFUSED: list[Case] = [
     Case("OpenAI: invalid JSON", OPENAI, raw=b"{", headers=JSON, code="invalid_json"),
     Case("OpenAI: 1 MB body", OPENAI, body={"messages": [{"role": "user", "content": "a" * MEGABYTE}]},
          status=413, code="body_too_large"),
+    Case("OpenAI: several answers asked", OPENAI, body={**turns(1), "n": 3}, status=400, code="unsupported_parameter"),
+    Case("OpenAI: a tool call demanded", OPENAI, body={**turns(1), "tool_choice": "required", "tools": []},
+         status=400, code="unsupported_parameter"),
+    Case("OpenAI: JSON output asked", OPENAI, body={**turns(1), "response_format": {"type": "json_object"}},
+         status=400, code="unsupported_parameter"),
+    Case("OpenAI: no such model", "/v1/models/report-assistant/nope", method="GET", status=404,
+         code="model_not_found"),
 ]
 
 ANSWERED: list[Case] = [
@@ -128,7 +135,7 @@ ANSWERED: list[Case] = [
     Case("search k = 50", SEARCH, body={"query": "GDP", "k": 50}, status=200),
     Case("feedback with SQL in the comment", FEEDBACK,
          body={"message_id": "m1", "rating": "down", "comment": "'); DROP TABLE feedback; --"}, status=201),
-    Case("OpenAI: HTML", OPENAI, body={"messages": [{"role": "user", "content": "<b>GDP</b>"}], "n": 3}, status=200),
+    Case("OpenAI: HTML", OPENAI, body={"messages": [{"role": "user", "content": "<b>GDP</b>"}], "n": 1}, status=200),
 ]
 
 

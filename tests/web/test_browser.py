@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_support import serving
+from pydantic import SecretStr
+from web_support import API_KEY, serving, with_sections
 
 from assistant.feedback import FeedbackStore
 
@@ -47,7 +48,9 @@ IMAGES = f"() => {SHADOW}.querySelectorAll('img').length + document.querySelecto
 
 @pytest.fixture(scope="module")
 def url(real_settings: Any, assistant: Any) -> Iterator[str]:
-    with serving(real_settings, assistant, ui=True) as base:
+    # With API keys set, and the origin allowlist enforced: the page and the widget are same-origin and need no key.
+    keyed = with_sections(real_settings, server={"api_keys": [SecretStr(API_KEY)]})
+    with serving(keyed, assistant, ui=True) as base:
         yield base
 
 

@@ -38,8 +38,12 @@ def test_the_statuses_and_messages_are_the_published_ones() -> None:
     statuses = {code.value: code.status for code in ErrorCode if code.status != 422}
     assert statuses == {
         "invalid_encoding": 400,
+        "unsupported_parameter": 400,
+        "invalid_api_key": 401,
+        "origin_not_allowed": 403,
         "body_too_large": 413,
         "not_found": 404,
+        "model_not_found": 404,
         "method_not_allowed": 405,
         "rate_limited": 429,
         "timeout": 504,
@@ -64,3 +68,7 @@ def test_the_openapi_schema_lists_the_codes(hash_settings: Any, hash_assistant: 
     openai = spec["paths"]["/v1/chat/completions"]["post"]["responses"]["422"]
     assert openai["content"]["application/json"]["schema"]["$ref"].endswith("/OpenAIErrorBody")
     assert "`question_too_long`" in spec["info"]["description"]
+    assert "401" in spec["paths"]["/v1/models"]["get"]["responses"] and "401" not in chat
+    assert "invalid_api_key" in spec["paths"]["/v1/chat/completions"]["post"]["responses"]["401"]["description"]
+    assert "origin_not_allowed" in chat["403"]["description"]
+    assert "401" in spec["paths"]["/api/search"]["post"]["responses"]

@@ -7,7 +7,8 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from web_support import serving
+from pydantic import SecretStr
+from web_support import API_KEY, serving, with_sections
 
 from core.types import Answer, AnswerForm, AnswerLine, Citation, SectionLink
 from ui.markup import PENDING, answer_markup, chat_messages, notice_markup, passage_markup, sources_markup
@@ -19,7 +20,9 @@ ATTACK = "<img src=x onerror=alert(1)> 前三季度GDP增长了多少？"
 
 @pytest.fixture(scope="module")
 def page_url(real_settings: Any, assistant: Any) -> Iterator[str]:
-    with serving(real_settings, assistant, ui=True) as url:
+    # With API keys set: they guard /v1 and /api/search, never the public page.
+    keyed = with_sections(real_settings, server={"api_keys": [SecretStr(API_KEY)]})
+    with serving(keyed, assistant, ui=True) as url:
         yield url
 
 

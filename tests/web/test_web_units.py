@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from assistant.suggestions import question_for, suggest_questions
-from assistant.web.openai_compat import CompletionRequest
+from assistant.web.openai_schemas import CompletionRequest
 from assistant.web.ratelimit import SlidingWindowLimiter
 from assistant.web.report_page import parse_range, render_report
+from assistant.web.token_estimate import Usage, estimate_tokens
+from core.errors import UnsupportedParameter
 from index.loader import Document, Paragraph, parse_document
 
 
@@ -96,3 +100,31 @@ def test_openai_messages_keep_text_turns_only() -> None:
         ("assistant", ""),
         ("user", "投资呢"),
     ]
+
+
+def test_what_clients_send_is_accepted_and_what_cannot_be_done_is_refused() -> None:
+    sent = {
+        "messages": [{"role": "user", "content": "GDP"}],
+        "stream_options": {"include_usage": True},
+        "user": {"id": "u1", "name": "Open WebUI forwards a user object"},
+        "n": None,
+        "stop": None,
+        "tools": [{"type": "function", "function": {"name": "search_web"}}],
+        "tool_choice": "auto",
+        "response_format": {"type": "text"},
+        "logit_bias": {"123": 1},
+    }
+    request = CompletionRequest.model_validate(sent)
+    request.check_supported()
+    assert request.include_usage and not CompletionRequest.model_validate({"messages": sent["messages"]}).include_usage
+    for refused in ({"n": 2}, {"tool_choice": "required"}, {"tool_choice": {"type": "function"}},
+                    {"response_format": {"type": "json_schema", "json_schema": {}}}):
+        with pytest.raises(UnsupportedParameter):
+            CompletionRequest.model_validate({**sent, **refused}).check_supported()
+
+
+def test_tokens_are_estimated_per_chinese_character_and_per_four_other_characters() -> None:
+    assert estimate_tokens("") == 0
+    assert estimate_tokens("松原市GDP增长5.8%。") == 6 + 2  # 松原市增长。 one each, "GDP5.8%" in two
+    usage = Usage.of(["You are brief.", "增长多少"], "增长5.8%")
+    assert (usage.prompt_tokens, usage.completion_tokens, usage.total_tokens) == (4 + 4, 2 + 1, 11)

@@ -20,6 +20,7 @@ from assistant.web.server import Server, make_server
 from core.settings import Settings, load_settings
 
 TESTS = Path(__file__).resolve().parents[1]
+API_KEY = "test-key-" + "k" * 24  # server.api_keys of the keyed servers (16+ characters)
 
 
 @contextmanager
