@@ -96,17 +96,35 @@ def top_questions(data: Overview) -> go.Figure:
     )
 
 
+LABEL_CHARS = 14  # a report's title on an axis: long titles are cut, the full one shows on hover
+
+
 def per_report(data: Overview, titles: dict[str, str]) -> go.Figure:
-    names = [titles.get(r.doc, r.doc) if r.doc else "未指定报告" for r in data.reports]
+    """Horizontal bars: report titles are long Chinese sentences, unreadable on a slanted x axis."""
+    reports = list(reversed(data.reports))
+    full = [titles.get(r.doc, r.doc) if r.doc else "未指定报告" for r in reports]
+    names = [_short(name) for name in full]
+    hover = "%{customdata}<br>%{x} 次<extra></extra>"
+
+    def bar(values: list[int], name: str, color: str) -> go.Bar:
+        return go.Bar(
+            x=values, y=names, name=name, orientation="h", marker_color=color, customdata=full, hovertemplate=hover
+        )
+
     figure = go.Figure(
         [
-            go.Bar(x=names, y=[r.questions - r.refused for r in data.reports], name="已回答", marker_color=ANSWERED),
-            go.Bar(x=names, y=[r.refused for r in data.reports], name="未回答", marker_color=REFUSED),
+            bar([r.questions - r.refused for r in reports], "已回答", ANSWERED),
+            bar([r.refused for r in reports], "未回答", REFUSED),
         ]
     )
+    height = max(320, 140 + 36 * len(reports))
     return figure.update_layout(
-        **_layout("各报告的提问数", barmode="stack", xaxis={"automargin": True, "type": "category"})
+        **_layout("各报告的提问数", barmode="stack", height=height, yaxis={"automargin": True, "type": "category"})
     )
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= LABEL_CHARS else title[: LABEL_CHARS - 1] + "…"
 
 
 def charts(data: Overview, titles: dict[str, str], *, with_top: bool) -> dict[str, Any]:

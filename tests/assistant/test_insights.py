@@ -188,5 +188,14 @@ def test_the_charts_are_plotly_figures_with_chinese_titles(tmp_path: Path) -> No
     assert set(figures) == {"per_day", "rates", "latency", "reports", "top"}
     assert figures["per_day"]["layout"]["title"]["text"] == "每日提问数"
     assert figures["per_day"]["data"][1]["y"] == [1, 0]
-    assert figures["reports"]["data"][0]["x"] == ["松原报告"]
+    assert figures["reports"]["data"][0]["y"] == ["松原报告"]  # horizontal: titles are long sentences
+    long = charts(
+        overview(store, days=2, today=date(2026, 12, 2)),
+        {"d1": "松原:扛起责任 勇当先锋 努力走出高质量发展可持续振兴新路"},
+        with_top=False,
+    )
+    bar = long["reports"]["data"][0]
+    assert bar["y"] == ["松原:扛起责任 勇当先锋 …"] and bar["customdata"] == [
+        "松原:扛起责任 勇当先锋 努力走出高质量发展可持续振兴新路"
+    ]
     assert "top" not in charts(overview(store, days=1), {}, with_top=False)
