@@ -32,9 +32,12 @@ class BroadAnswerer:
             return None
         parsed = self.outlines.current()
         year = self.retriever.year_of(doc) if doc else self.settings.corpus.report_year
-        periods = asked_periods(question, named_years(question, year), self.retriever.periods)
+        named = named_years(question, year)
+        periods = asked_periods(question, named, self.retriever.periods)
         places = self.retriever.places
-        matches = parsed.search.search(question, self._scope(doc), periods, ignore=places)
+        # "2023年民生工作": a year the question names is the period answered from, not only preferred
+        strict = bool({str(y) for y in named} & periods)
+        matches = parsed.search.search(question, self._scope(doc), periods, ignore=places, strict=strict)
         topic = [t for t in topic_terms(question) if t not in places]
         matches = on_topic_first(matches, topic)
         elsewhere = tuple(p for p in places_named(question, parsed.uses) if p not in places)

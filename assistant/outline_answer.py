@@ -21,6 +21,8 @@ from index.search.outline_search import Match
 
 MAX_LINES = 6
 SIBLINGS_CLOSE = 0.1  # two sibling sections this close both answer a list question: their parent lists them
+KEYWORD_TIE = 0.05  # sections whose keyword scores are this close (relative) share the question's words alike
+TIED_SECTIONS = 3  # this many such sections: the question's words are what they have in common
 
 
 @dataclass(frozen=True)
@@ -150,9 +152,15 @@ def drafts_for(
 
 
 def _common_parent(matches: list[Match], root: OutlineNode) -> OutlineNode | None:
-    """"要在哪几个方面勇当先锋" matches every "在…上勇当先锋" section alike: the list is their parent's."""
+    """"要在哪几个方面勇当先锋" matches every "在…上勇当先锋" section alike: the list is their parent's.
+
+    Alike: close in score, or sharing the question's words equally (several sections tie on the
+    keyword score, while their own topics, which the question does not name, move the meaning apart)."""
     sections = [m for m in matches if m.unit.point is None and m.keyword > 0]
-    if len(sections) < 2 or sections[1].score < sections[0].score - SIBLINGS_CLOSE:
+    if len(sections) < 2:
+        return None
+    tied = [m for m in sections if abs(m.keyword - sections[0].keyword) <= KEYWORD_TIE * sections[0].keyword]
+    if sections[1].score < sections[0].score - SIBLINGS_CLOSE and len(tied) < TIED_SECTIONS:
         return None
     first, second = sections[0].unit.node, sections[1].unit.node
     if first.id.rsplit("-", 1)[0] != second.id.rsplit("-", 1)[0] or first.level < 2:

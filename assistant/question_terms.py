@@ -21,8 +21,8 @@ _NOT_A_NAME = {"开发", "高新", "经开", "城市", "社区", "园区", "景�
 # Kinds of area, not names: "新院区" is a hospital's new campus, "查干湖景区" a scenic area.
 _AREAS = set("院区 园区 景区 城区 社区 校区 厂区 矿区 片区 街区 辖区 湖区 库区 山区 灾区".split())
 # "宜居城市", "文明城市": a word before 城市 is a kind of city; a city's own name there is one character
-# ("白城市", "盐城市").
-_KIND_OF_CITY = re.compile(r"[\u4e00-\u9fff]{2,}城市")
+# ("白城市", "盐城市"). "农业强县", "畜牧大市", "旅游名县": what a place aims to be, not a place.
+_KIND_OF_CITY = re.compile(r"[\u4e00-\u9fff]{2,}(?:城市|[强大名][省市县区])")
 _NOT_IN_A_NAME = set("年月日的了在是和与及或个多少哪几这那该各全本我每其户家所项名座亩人次")
 # The report's own scope ("全市") is no other place; the province's or the country's ("全省", "全国") is.
 _NOT_A_PLACE = {"全市", "全县", "城区", "市区", "县区", "东北", "江南", "江北", "城乡", "乡村", "农村"}

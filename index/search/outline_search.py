@@ -87,8 +87,10 @@ class OutlineSearch:
         periods: frozenset[str] = frozenset(),
         k: int = 5,
         ignore: frozenset[str] = frozenset(),
+        strict: bool = False,
     ) -> list[Match]:
-        """The best units for the question, among ``docs`` (all when None), preferring ``periods``;
+        """The best units for the question, among ``docs`` (all when None), preferring ``periods``, or
+        only those (and units of no period) when ``strict``: the question named the year;
         ``ignore``: words that say nothing about the topic here (the report's own place, "松原")."""
         if not self.units:
             return []
@@ -99,7 +101,9 @@ class OutlineSearch:
         fused = self.fusion_weight * unit_scale(dense) + (1 - self.fusion_weight) * heading
         fused += PERIOD_BOOST * np.array([u.period in periods for u in self.units], dtype=np.float64)
         fused += SECTION_BOOST * np.array([u.point is None for u in self.units], dtype=np.float64)
-        allowed = np.array([docs is None or u.doc in docs for u in self.units])
+        allowed = np.array(
+            [(docs is None or u.doc in docs) and (not strict or u.period in periods | {""}) for u in self.units]
+        )
         fused = np.where(allowed, fused, -np.inf)
         order = [int(i) for i in np.argsort(-fused)[:k] if np.isfinite(fused[i])]
         return [Match(self.units[i], float(fused[i]), float(dense[i]), float(keyword[i])) for i in order]

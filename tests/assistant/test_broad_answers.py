@@ -257,3 +257,15 @@ def test_a_total_the_report_gives_for_another_period_is_answered_from_it(library
 
 def test_a_person_the_report_does_not_name_is_refused(library: Any) -> None:
     assert ask(library, "青禾县县委书记叫什么名字？").refused
+
+
+def test_a_list_of_a_named_year_comes_from_that_years_part(assistant: Any) -> None:
+    answer = ask(assistant, "2023年在民生上做了哪几方面的工作？")
+    assert answer.form == "list" and answer.lines[0].text.startswith("倾力办实事惠民生")
+    assert all(c.period == "2023" for c in answer.citations)
+
+
+def test_sections_alike_in_the_asked_words_are_listed_by_their_parent(assistant: Any) -> None:
+    answer = ask(assistant, "明年松原准备在哪几个领域勇当先锋？")
+    assert answer.form == "list" and len(answer.lines) == 6  # the heading of 2024's part and its five sections
+    assert all("勇当先锋" in line.text for line in answer.lines[1:])
