@@ -20,7 +20,7 @@ from assistant.service import Assistant
 from assistant.web import sse
 from assistant.web.answering import Event, Offload
 from assistant.web.ratelimit import Limiter
-from assistant.web.request_log import note
+from assistant.web.request_log import note, note_answer
 from assistant.web.schemas import ERRORS, CitationOut
 from core.errors import AssistantError, ErrorCode
 from core.types import Answer, Message, Role
@@ -118,10 +118,10 @@ def openai_router(assistant: Assistant, offload: Offload, limiter: Limiter) -> A
         completion_id = f"chatcmpl-{uuid.uuid4().hex}"
         if body.stream:
             events = await offload.stream(assistant.stream(messages, _scope(body.model)))
-            chunks = completion_chunks(completion_id, body.model, events, lambda a: note(request, refused=a.refused))
+            chunks = completion_chunks(completion_id, body.model, events, lambda a: note_answer(request, a))
             return sse.sse_response(chunks)
         answer = await offload.call(lambda: assistant.answer(messages, _scope(body.model)))
-        note(request, refused=answer.refused)
+        note_answer(request, answer)
         return ChatCompletion(
             id=completion_id,
             created=int(time.time()),
