@@ -20,7 +20,8 @@ INCOME = "脱贫人口人均纯收入达到多少？"
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    settings = make_settings(tmp_path_factory.mktemp("grounded"), retrieval=NO_EVIDENCE_REFUSAL, answer={"cache_size": 0})
+    state = tmp_path_factory.mktemp("grounded")
+    settings = make_settings(state, retrieval=NO_EVIDENCE_REFUSAL, answer={"cache_size": 0})
     Assistant.from_settings(settings)  # builds the index once
     yield settings
 
@@ -28,7 +29,8 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
 def _assistant(settings: Settings, *replies: str, grounding: bool = True) -> Assistant:
     settings = with_changes(settings, answer={"openai": {"grounding": grounding}})
     base = Assistant.from_settings(settings, build=False)
-    return Assistant(settings, base.embedder, chat_model=ScriptedChatModel(replies=list(replies)), record_unanswered=False)
+    model = ScriptedChatModel(replies=list(replies))
+    return Assistant(settings, base.embedder, chat_model=model, record_unanswered=False)
 
 
 def _cited(settings: Settings, question: str, needle: str) -> int:
