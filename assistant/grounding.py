@@ -4,7 +4,8 @@ A small model reads passages well but may still state a figure from the wrong se
 16442人[1]", where 16442 is an income in [1]), invent a name, or cite the wrong [n]. Each sentence is
 checked on its own, in this order, and the first rule it breaks is its reason:
 
-- empty: it says something (two Chinese characters or more besides its markers: "2023[1]" is no answer);
+- empty: it states something: two Chinese characters or more besides its markers and the report's title
+  ("2023[1]", "《松原:…》[1]" are no answer), and it is no question (a model may echo the one asked);
 - citation: it carries at least one [n] that names a passage;
 - figure: every figure in it (value and unit, "1.74万" = "17400") occurs in a passage it cites;
 - name: every person, place and organisation it names (jieba's nr/ns/nt) occurs in a passage it cites;
@@ -33,6 +34,7 @@ TERM_SHARE = 0.6
 _NAME_FLAGS = {"nr", "nrfg", "nrt", "ns", "nt"}
 _ADMIN_SUFFIX = re.compile(r"(?:省|市|县|区|镇|乡|村)$")
 _MARKER = re.compile(r"\[\d{1,3}\]|【\d{1,3}】")
+_TITLE = re.compile(r"《[^》]*》")
 Coverage = Callable[[list[Passage]], float]  # share of the question's words (IDF-weighted) the passages mention
 
 
@@ -64,7 +66,7 @@ class GroundingGuard:
         if REFUSAL.rstrip("。")[:12] in sentence:
             return Check(sentence, Verdict.refuse("the model said it found no answer"), "refusal")
         cited = sorted({n for n in cited_numbers(sentence) if 1 <= n <= len(self.passages)})
-        rules = (("empty", _says), ("citation", _cites), ("figure", self._figures_in), ("name", self._names_in))
+        rules = (("empty", self._says), ("citation", _cites), ("figure", self._figures_in), ("name", self._names_in))
         for rule, test in rules:
             verdict = test(sentence, cited)
             if not verdict.answer:
@@ -74,6 +76,16 @@ class GroundingGuard:
             return Check(sentence, verdict, "terms")
         self.cited.update(cited)
         return Check(sentence, ANSWER)
+
+    def _says(self, sentence: str, cited: list[int]) -> Verdict:
+        text = _TITLE.sub("", _MARKER.sub("", sentence)).strip()
+        for title in {p.title for p in self.passages if p.title}:
+            text = text.replace(title, "")
+        if text.endswith(("？", "?")):
+            return Verdict.refuse("asks a question instead of answering")
+        if len(re.findall(r"[\u4e00-\u9fff]", text)) < 2:
+            return Verdict.refuse("says nothing but figures, markers or the report's title")
+        return ANSWER
 
     def _figures_in(self, sentence: str, cited: list[int]) -> Verdict:
         backing = [f for n in cited for f in self._passage_figures(n)]
@@ -103,11 +115,6 @@ class GroundingGuard:
         if share < TERM_SHARE:
             return Verdict.refuse(f"{_marks(cited)} cover {share:.2f} of the question's terms the passages cover")
         return ANSWER
-
-
-def _says(sentence: str, cited: list[int]) -> Verdict:
-    words = re.findall(r"[\u4e00-\u9fff]", _MARKER.sub("", sentence))
-    return ANSWER if len(words) >= 2 else Verdict.refuse("says nothing but figures or markers")
 
 
 def _cites(sentence: str, cited: list[int]) -> Verdict:

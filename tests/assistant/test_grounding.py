@@ -35,7 +35,10 @@ def test_a_sentence_without_a_valid_citation_is_dropped(sentence: str) -> None:
     assert _check(sentence)[:2] == (False, "citation")
 
 
-@pytest.mark.parametrize("sentence", ["2023[1]", "16442[1]。", "[1][2]"])
+@pytest.mark.parametrize(
+    "sentence",
+    ["2023[1]", "16442[1]。", "[1][2]", "[2]《松原市委全会报告》[1]", "松原市委全会报告[1]", "长岭那边呢？[2]"],
+)
 def test_a_sentence_that_says_nothing_is_dropped(sentence: str) -> None:
     assert _check(sentence)[:2] == (False, "empty")
 
