@@ -7,6 +7,7 @@ fails the run; run by hand without them, the tests that need the model are skipp
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -28,9 +29,8 @@ def missing() -> str:
     model = Path(os.environ.get(MODEL_ENV) or DEFAULT_MODEL)
     if not model.is_file():
         return f"no model at {model}: run scripts/fetch-llm"
-    try:
-        import llama_cpp.server  # noqa: F401
-    except ImportError:
+    # Found, not imported: llama_cpp opens os.devnull at import and never closes it (a ResourceWarning).
+    if importlib.util.find_spec("llama_cpp") is None:
         return "llama-cpp-python is not installed: pip install -e '.[llm]'"
     return ""
 
