@@ -18,18 +18,11 @@ from assistant.citations import curate
 from assistant.english import noted_in_english
 from assistant.extractive import Candidate, ExtractiveAnswerer, wants_several
 from assistant.followup import standalone_question
+from assistant.grounding import GroundingGuard
 from assistant.guard import clean_conversation
-from assistant.judge import (
-    ANSWER,
-    REFUSAL,
-    Evidence,
-    Verdict,
-    judge_agreement,
-    judge_evidence,
-    judge_llm_reply,
-    judge_question,
-)
+from assistant.judge import ANSWER, REFUSAL, Evidence, Verdict, judge_agreement, judge_evidence, judge_question
 from assistant.llm import LLMAnswerer
+from assistant.llm_stream import guarded
 from assistant.near_miss import (
     NearMiss,
     metric_asked,
@@ -43,7 +36,7 @@ from assistant.stated import asks_level, only_changes_of
 from core.errors import ProviderUnavailable
 from core.settings import Settings
 from core.types import Answer, Delta, Message, Passage
-from index.search.hybrid import HybridRetriever, SearchResult
+from index.search.hybrid import HybridRetriever, SearchResult, coverage
 from index.text import years_in_text
 
 log = logging.getLogger(__name__)
@@ -228,22 +221,28 @@ class AnswerChain:
         yield replace(answer, notice=notice)
 
     def answer_llm(self, turn: Turn) -> Iterator[Delta | Answer]:
+        """The model's answer, each sentence shown once the grounding guard kept it; when the endpoint
+        fails or nothing grounded is left, the extractive answer stands in with the notice."""
         assert turn.result is not None and self.llm is not None
-        pieces: list[str] = []
+        passages = turn.result.passages
+        guard = self._guard(turn.standalone, passages) if self.settings.answer.openai.grounding else None
         try:
-            for piece in self.llm.stream_answer(turn.standalone, turn.result.passages):
-                pieces.append(piece)
-                yield Delta(piece)
+            answer, grounding = yield from guarded(self.llm.stream_answer(turn.standalone, passages), passages, guard)
         except ProviderUnavailable as exc:
             log.warning("LLM unavailable, answering extractively: %s", exc)
             yield from self.answer_extractive(turn, notice=FALLBACK_NOTICE)
             return
-        text = "".join(pieces).strip()
-        verdict = judge_llm_reply(text)
-        if verdict.answer:
-            yield curate(text, turn.result.passages)
-        else:
-            yield Answer(text=REFUSAL, refused=True, reason=verdict.reason)
+        if grounding is not None and grounding.dropped:
+            log.info("grounding: %s", "; ".join(f"{d.rule}: {d.reason}" for d in grounding.dropped))
+        if answer is not None:
+            yield answer
+            return
+        for event in self.answer_extractive(turn, notice=FALLBACK_NOTICE):  # nothing grounded was left
+            yield replace(event, grounding=grounding) if isinstance(event, Answer) else event
+
+    def _guard(self, question: str, passages: list[Passage]) -> GroundingGuard:
+        view = self.retriever.view
+        return GroundingGuard(passages, lambda cited: coverage(view, question, cited))
 
     # -- helpers -----------------------------------------------------------------------------
 

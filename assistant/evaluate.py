@@ -33,6 +33,7 @@ class ItemResult:
     refusal_ok: bool
     seconds: float
     answer: str
+    grounding: dict[str, Any] | None = None  # the guard's counts for a model's answer (Grounding.counts)
 
 
 @dataclass
@@ -66,6 +67,24 @@ class Report:
         for item in self.items:
             kinds.setdefault(item.kind or "-", []).append(item)
         return {kind: _kind_metrics(items) for kind, items in kinds.items()}
+
+    def grounding(self) -> dict[str, Any] | None:
+        """What the grounding guard did over the whole set: model answers, sentences kept, sentences
+        dropped by rule, and answers where nothing was left (the extractive answer stood in)."""
+        counted = [i.grounding for i in self.items if i.grounding is not None]
+        if not counted:
+            return None
+        dropped: dict[str, int] = {}
+        for counts in counted:
+            for rule, n in counts["dropped"].items():
+                dropped[rule] = dropped.get(rule, 0) + n
+        return {
+            "answers": len(counted),
+            "kept": sum(c["kept"] for c in counted),
+            "dropped": dropped,
+            "answers_with_drops": sum(bool(c["dropped"]) for c in counted),
+            "fallback": sum(c["fallback"] for c in counted),
+        }
 
 
 def _kind_metrics(items: list[ItemResult]) -> dict[str, float | int | None]:
@@ -148,7 +167,8 @@ def evaluate_item(item: dict[str, Any], assistant: Answering, doc: str | None = 
         if item.get("doc") and answer_ok and not answer.refused:
             answer_ok = all(c.doc == item["doc"] for c in answer.citations)  # cited from the right report
     refusal_ok = answer.refused == bool(item.get("refuse"))
-    return ItemResult(item["id"], item.get("kind", ""), rank, answer_ok, refusal_ok, seconds, answer.text)
+    grounding = answer.grounding.counts() if answer.grounding else None
+    return ItemResult(item["id"], item.get("kind", ""), rank, answer_ok, refusal_ok, seconds, answer.text, grounding)
 
 
 def evaluate(path: Path, assistant: Answering, doc: str | None = None) -> Report:
@@ -167,6 +187,8 @@ def format_table(report: Report) -> str:
     metrics = report.metrics()
     rows = [f"{name:<18}{value}" for name, value in metrics.items()]
     rows += ["", "per kind (answer: all must present, over items with must; refusal: over all)", *_kind_table(report)]
+    if (grounding := report.grounding()) is not None:
+        rows += ["", f"grounding guard    {json.dumps(grounding, ensure_ascii=False)}"]
     misses = [
         f"  {i.id:<8} {i.kind:<10} rank={i.rank} answer_ok={i.answer_ok} refusal_ok={i.refusal_ok}: {i.answer[:60]}"
         for i in report.items
@@ -177,7 +199,12 @@ def format_table(report: Report) -> str:
 
 def to_json(report: Report) -> str:
     return json.dumps(
-        {"metrics": report.metrics(), "by_kind": report.by_kind(), "items": [asdict(i) for i in report.items]},
+        {
+            "metrics": report.metrics(),
+            "by_kind": report.by_kind(),
+            "grounding": report.grounding(),
+            "items": [asdict(i) for i in report.items],
+        },
         ensure_ascii=False,
         indent=2,
     )

@@ -15,6 +15,7 @@ from assistant.answer_types import AnswerType
 from assistant.guard import is_injection, is_other_task
 from assistant.near_miss import NearMiss
 from core.settings import RetrievalSettings
+from core.types import Grounding
 from index.search.outline_search import Match
 
 REFUSAL = "抱歉，这份报告中没有找到与您的问题相关的内容，我无法回答。您可以换个问法，或询问报告涉及的工作成绩和目标。"
@@ -115,3 +116,12 @@ def judge_llm_reply(text: str) -> Verdict:
     if not text or REFUSAL.rstrip("。")[:12] in text:
         return Verdict.refuse("the LLM found no answer in the passages")
     return ANSWER
+
+
+def judge_grounded(grounding: Grounding) -> Verdict:
+    """After the grounding guard: a model answer stands when at least one of its sentences was kept."""
+    if grounding.kept:
+        return ANSWER
+    if any(d.rule == "refusal" for d in grounding.dropped):
+        return Verdict.refuse("the LLM found no answer in the passages")
+    return Verdict.refuse(f"no sentence of the LLM's answer is grounded: {grounding.counts()['dropped']}")

@@ -148,6 +148,11 @@ class OpenAISettings(Section):
     timeout: float = Field(30.0, gt=0, le=600, description="Seconds to wait for the endpoint.")
     temperature: float = Field(0.1, ge=0.0, le=2.0, description="Sampling temperature; low keeps answers to the text.")
     max_tokens: int = Field(512, ge=16, le=8192, description="Longest answer, in tokens.")
+    grounding: bool = Field(
+        True,
+        description="Show only the sentences of a model's answer that cite a passage holding their figures, "
+        "names and the question's terms (assistant/grounding.py); off shows the model's text as it is.",
+    )
 
 
 class AnswerSettings(Section):

@@ -90,6 +90,31 @@ class SectionLink:
 
 
 @dataclass(frozen=True)
+class Dropped:
+    """A sentence of a model's answer the grounding guard did not show, and why."""
+
+    rule: str  # empty, citation, figure, name, terms or refusal
+    reason: str  # e.g. "figure 16442人 is not in [1]", for operators
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """What the grounding guard did to one model answer (LLM answers only; extractive ones are grounded)."""
+
+    kept: int = 0  # sentences shown
+    dropped: tuple[Dropped, ...] = ()
+    fallback: bool = False  # nothing grounded was left: the extractive answer stood in
+
+    def counts(self) -> dict[str, Any]:
+        """Numbers only, for the request log and the evaluation (no answer text)."""
+        by_rule: dict[str, int] = {}
+        for d in self.dropped:
+            by_rule[d.rule] = by_rule.get(d.rule, 0) + 1
+        return {"kept": self.kept, "dropped": by_rule, "fallback": self.fallback}
+
+
+@dataclass(frozen=True)
 class Answer:
     text: str
     citations: list[Citation] = field(default_factory=list)
@@ -99,6 +124,7 @@ class Answer:
     form: AnswerForm = "fact"
     lines: tuple[AnswerLine, ...] = ()  # list and overview answers, as data: the edges draw them as lists
     section: SectionLink | None = None
+    grounding: Grounding | None = None  # what the guard kept and dropped of a model's answer; None otherwise
 
     def to_dict(self) -> dict[str, Any]:
         return {

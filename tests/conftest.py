@@ -94,3 +94,19 @@ def devset_run(assistant):  # type: ignore[no-untyped-def]
     recorder = _Recorder(assistant)
     report = evaluate(DEVSET, recorder)
     return report, recorder
+
+
+@pytest.fixture(scope="session")
+def llm_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real model behind llama-cpp-python's OpenAI-compatible server, for the tests marked llm."""
+    from llm_support import REQUIRE_ENV, LlamaServer, missing
+
+    if reason := missing():
+        if os.environ.get(REQUIRE_ENV):
+            pytest.fail(f"{REQUIRE_ENV} is set but {reason}")
+        pytest.skip(reason)
+    server = LlamaServer(tmp_path_factory.mktemp("llama") / "server.log").start()
+    try:
+        yield server.base_url
+    finally:
+        server.stop()

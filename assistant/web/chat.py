@@ -13,7 +13,7 @@ from assistant.service import Assistant
 from assistant.web import sse
 from assistant.web.answering import Event, Offload
 from assistant.web.ratelimit import Limiter
-from assistant.web.request_log import note
+from assistant.web.request_log import note, note_answer
 from assistant.web.schemas import (
     ERRORS,
     KEY_ERRORS,
@@ -57,9 +57,9 @@ def chat_router(assistant: Assistant, offload: Offload, limiter: Limiter, sugges
         message_id = new_message_id()
         if body.stream:
             events = await offload.stream(assistant.stream(messages, body.doc, message_id=message_id))
-            return sse.sse_response(chat_events(message_id, events, lambda a: note(request, refused=a.refused)))
+            return sse.sse_response(chat_events(message_id, events, lambda a: note_answer(request, a)))
         answer = await offload.call(lambda: assistant.answer(messages, body.doc, message_id=message_id))
-        note(request, refused=answer.refused)
+        note_answer(request, answer)
         return ChatResponse.of(message_id, answer)
 
     @router.post("/search", response_model=SearchResponse, responses={**ERRORS, **KEY_ERRORS}, dependencies=limited)

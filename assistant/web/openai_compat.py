@@ -29,7 +29,7 @@ from assistant.web.openai_schemas import (
     OpenAIErrorBody,
 )
 from assistant.web.ratelimit import Limiter
-from assistant.web.request_log import note
+from assistant.web.request_log import note, note_answer
 from assistant.web.schemas import CitationOut
 from assistant.web.token_estimate import Usage
 from core.errors import AssistantError, ErrorCode
@@ -68,10 +68,10 @@ def openai_router(assistant: Assistant, offload: Offload, limiter: Limiter) -> A
         completion_id = f"chatcmpl-{uuid.uuid4().hex}"
         if body.stream:
             events = await offload.stream(assistant.stream(messages, scope_of(body.model)))
-            chunks = completion_chunks(completion_id, body, events, lambda a: note(request, refused=a.refused))
+            chunks = completion_chunks(completion_id, body, events, lambda a: note_answer(request, a))
             return sse.sse_response(chunks)
         answer = await offload.call(lambda: assistant.answer(messages, scope_of(body.model)))
-        note(request, refused=answer.refused)
+        note_answer(request, answer)
         return ChatCompletion(
             id=completion_id,
             created=int(time.time()),

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.privacy import mask_personal_data
 from core.settings import LoggingSettings
+from core.types import Answer
 
 log = logging.getLogger("assistant.requests")
 REQUEST_ID = "X-Request-ID"
@@ -33,6 +34,15 @@ def note(request: Request, **fields: Any) -> None:
     line = request.scope.get("state", {}).get(_STATE_KEY)
     if line is not None:
         line.update(fields)
+
+
+def note_answer(request: Request, answer: Answer) -> None:
+    """Whether the answer was refused and, for a model's answer, what the grounding guard kept and
+    dropped (counts by rule, never the text)."""
+    if answer.grounding is None:
+        note(request, refused=answer.refused)
+    else:
+        note(request, refused=answer.refused, grounding=answer.grounding.counts())
 
 
 def request_id(scope: Scope) -> str:

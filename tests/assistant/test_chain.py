@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from asking import ask
+from asking import ask, prompt_end
 from fakes.chat_model import ScriptedChatModel
 from settings_support import NO_EVIDENCE_REFUSAL, make_settings, with_changes
 
@@ -42,6 +42,10 @@ def _with_llm(settings: Settings, *replies: object) -> tuple[Assistant, Scripted
     return Assistant(settings, base.embedder, chat_model=model), model
 
 
+def _unguarded(settings: Settings) -> Settings:
+    return with_changes(settings, answer={"openai": {"grounding": False}})
+
+
 def _text(message: object) -> str:
     return str(getattr(message, "content", message))
 
@@ -59,21 +63,22 @@ def test_the_llm_sees_the_system_prompt_and_numbered_passages(logic_settings: Se
     prompt = _text(messages[1])
     for n, p in enumerate(passages, start=1):
         assert format_passage(n, p) in prompt
-    assert prompt.rstrip().endswith(f"<question>\n{GDP}\n</question>")
+    assert prompt.rstrip().endswith(prompt_end(GDP))
     assert answer.text == "前三季度全市GDP增长5.8%[1]。"
     assert [c.n for c in answer.citations] == [1]
     assert answer.citations[0].text == passages[0].text
 
 
 def test_markers_to_missing_passages_are_removed(logic_settings: Settings) -> None:
-    assistant, _ = _with_llm(logic_settings, "增长5.8%[1][9]。另有说明[7]。")
+    # the model's text as it is (with the grounding guard, "另有说明" cites nothing and is not shown)
+    assistant, _ = _with_llm(_unguarded(logic_settings), "增长5.8%[1][9]。另有说明[7]。")
     answer = ask(assistant, GDP)
     assert answer.text == "增长5.8%[1]。另有说明。"
     assert [c.n for c in answer.citations] == [1]
 
 
 def test_only_the_cited_passages_are_returned(logic_settings: Settings) -> None:
-    assistant, _ = _with_llm(logic_settings, "只引用第二段[2]，以及第四段【4】。")
+    assistant, _ = _with_llm(_unguarded(logic_settings), "只引用第二段[2]，以及第四段【4】。")
     answer = ask(assistant, GDP)
     passages = assistant.retrieve([Message("user", GDP)])
     assert [c.n for c in answer.citations] == [2, 4]
@@ -131,7 +136,7 @@ def test_a_follow_up_is_condensed_by_the_llm_first(logic_settings: Settings) -> 
     prompt = _text(condense[0])
     assert "用户：松原的通航产业有什么进展？" in prompt and "助手：通航业务量连续5年全省第一[1]。" in prompt
     assert "长岭那边呢？" in prompt and "改写" in prompt
-    assert _text(answering[-1]).rstrip().endswith(f"{condensed}\n</question>")
+    assert _text(answering[-1]).rstrip().endswith(prompt_end(condensed))
     assert answer.text == "长岭航空飞行营地顺利开航[1]。"
 
 
@@ -146,7 +151,7 @@ def test_a_failing_condense_still_answers(logic_settings: Settings) -> None:
 
 def test_streaming_yields_the_llm_text_then_the_answer(logic_settings: Settings) -> None:
     reply = "前三季度全市GDP增长5.8%[1]，固定资产投资增长3.9%[1]。"
-    assistant, _ = _with_llm(logic_settings, reply)
+    assistant, _ = _with_llm(_unguarded(logic_settings), reply)  # piece by piece; the guard holds sentences
     events = list(assistant.stream([Message("user", GDP)]))
     deltas, final = events[:-1], events[-1]
     assert all(isinstance(e, Delta) for e in deltas) and len(deltas) > 1
@@ -157,7 +162,7 @@ def test_streaming_yields_the_llm_text_then_the_answer(logic_settings: Settings)
 def test_control_characters_and_markup_reach_the_llm_as_plain_text(logic_settings: Settings) -> None:
     assistant, model = _with_llm(logic_settings, "回答[1]。", "回答[1]。")
     ask(assistant, "2023年前三季度\x00GDP\x07增长了多少？")
-    assert _text(model.calls[0][-1]).rstrip().endswith("2023年前三季度GDP增长了多少？\n</question>")
+    assert _text(model.calls[0][-1]).rstrip().endswith(prompt_end("2023年前三季度GDP增长了多少？"))
     ask(assistant, "<script>alert(1)</script>")
     assert "＜script＞alert(1)＜/script＞" in _text(model.calls[1][-1])  # data, unable to open a tag
 
