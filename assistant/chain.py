@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from functools import reduce
 
-from assistant.answer_types import AnswerType, asked_unit, expected_type, states_unit
 from assistant.broad import BroadAnswerer
 from assistant.citations import curate
 from assistant.english import noted_in_english
@@ -20,29 +18,24 @@ from assistant.extractive import Candidate, ExtractiveAnswerer, wants_several
 from assistant.followup import standalone_question
 from assistant.grounding import GroundingGuard
 from assistant.guard import clean_conversation
-from assistant.judge import ANSWER, REFUSAL, Evidence, Verdict, judge_agreement, judge_evidence, judge_question
+from assistant.judge import ANSWER, REFUSAL, Verdict, judge_agreement, judge_evidence, judge_question
 from assistant.llm import LLMAnswerer
 from assistant.llm_stream import guarded
 from assistant.near_miss import (
-    NearMiss,
     metric_asked,
-    names_metric,
-    near_miss,
 )
 from assistant.outlines import Outlines
 from assistant.question_forms import question_form
 from assistant.question_text import is_english, normalise
-from assistant.stated import asks_level, only_changes_of
+from assistant.weighing import Weigher
 from core.errors import ProviderUnavailable
 from core.settings import Settings
 from core.types import Answer, Delta, Message, Passage
 from index.search.hybrid import HybridRetriever, SearchResult, coverage
-from index.text import years_in_text
 
 log = logging.getLogger(__name__)
 
 FALLBACK_NOTICE = "智能回答服务暂时不可用，以下是从报告原文中直接摘录的内容。"
-TYPE_WINDOW = 5  # how many of the best sentences may supply a typed answer ("多少钱" → an amount in 元)
 
 __all__ = ["FALLBACK_NOTICE", "REFUSAL", "AnswerChain", "Delta"]
 
@@ -75,6 +68,7 @@ class AnswerChain:
         self.extractive = extractive
         self.llm = llm
         self.outlines = outlines
+        self.weigher = Weigher(retriever, outlines)
         # Overviews and lists from the outline are the extractive answerer's: an LLM summarises itself.
         self.broad = BroadAnswerer(settings, retriever, outlines) if outlines is not None and llm is None else None
 
@@ -155,54 +149,12 @@ class AnswerChain:
         """Search ``scope``, rank the passages' sentences, and let the judge weigh them."""
         turn.result = result = self._search(turn.standalone, scope)
         ranked = self.extractive.rank(turn.standalone, result.passages, result.years)
-        wanted = expected_type(turn.standalone)
-        typed = [c for c in ranked[:TYPE_WINDOW] if self._gives(wanted, c, result, turn.standalone)] if wanted else []
-        if self.outlines:  # "优良天数比例要达到多少": the typed sentence that names the ratio, before other figures
-            typed.sort(key=self._states_metric(_as_asked(turn), result))
-        turn.sentences = typed + [c for c in ranked if c not in typed]  # a typed answer comes first
-        evidence = Evidence(
-            best_dense=max((c.dense for c in turn.sentences), default=0.0),
-            coverage=result.coverage,
-            unknown_years=sorted(y for y in result.years if y not in self.retriever.view.known_years),
-            wanted=wanted,
-            typed=bool(typed),
-            near_miss=self._near_miss(_as_asked(turn), turn.sentences, result),
-        )
+        turn.sentences, evidence = self.weigher.weigh(turn.standalone, _as_asked(turn), result, ranked)
         turn.verdict = judge_evidence(evidence, self.settings.retrieval)
         if turn.verdict.answer:
             agreement = self.extractive.agreement(turn.standalone, turn.sentences[0].text)
             turn.verdict = judge_agreement(agreement, self.settings.retrieval)
         return turn
-
-    def _states_metric(self, question: str, result: SearchResult) -> Callable[[Candidate], tuple[bool, bool]]:
-        """Sort key: sentences that name the metric asked come first, and of those, when an amount is
-        asked, the ones that give one ("完成固定资产投资136亿元" before "固定资产投资增长10%")."""
-        assert self.outlines is not None
-        known = self.outlines.current().uses
-        metric = metric_asked(question, known)
-        level = bool(metric) and asks_level(question)
-
-        def key(sentence: Candidate) -> tuple[bool, bool]:
-            context = f"{result.passages[sentence.passage - 1].section} {sentence.text}"
-            return (bool(metric) and not names_metric(context, metric), level and only_changes_of(context, metric))
-
-        return key
-
-    def _near_miss(self, question: str, sentences: list[Candidate], result: SearchResult) -> NearMiss:
-        if not sentences or self.outlines is None:
-            return NearMiss()
-        best = sentences[0]
-        context = f"{result.passages[best.passage - 1].section} {best.text}"
-        parsed = self.outlines.current()
-        return near_miss(
-            question,
-            context,
-            known=parsed.uses,
-            home_places=self.retriever.places,
-            named_years=years_in_text(question) | _bare_years(question),
-            periods=self.retriever.periods,
-            said_otherwise=parsed.said_otherwise,
-        )
 
     def answer_extractive(self, turn: Turn, notice: str = "") -> Iterator[Delta | Answer]:
         assert turn.result is not None
@@ -253,24 +205,6 @@ class AnswerChain:
             following = self.retriever.following(result.passages[0])
             result = replace(result, passages=_with(result.passages, following))
         return result
-
-    def _gives(self, wanted: AnswerType, sentence: Candidate, result: SearchResult, question: str) -> bool:
-        """The sentence is of the asked type, from the period asked about ("明年…多少": a 2024 figure)."""
-        asked = {str(y) for y in result.years} & self.retriever.periods
-        period = result.passages[sentence.passage - 1].period
-        unit = asked_unit(question) if wanted.name in ("money", "quantity") else ""
-        # The report's own place is no answer: jieba tags "青禾" a person's name.
-        text = reduce(lambda text, place: text.replace(place, "。"), self.retriever.places, sentence.text)
-        return (
-            wanted.fits(text)
-            and (not unit or states_unit(sentence.text, unit))
-            and (not asked or period in asked | {""})
-        )
-
-
-def _bare_years(question: str) -> set[int]:
-    """ "in 2020": an English question names a year without 年 (a Chinese "2000亩" is no year)."""
-    return {int(y) for y in re.findall(r"\b(?:19|20)\d{2}\b", question)} if is_english(question) else set()
 
 
 def _as_asked(turn: Turn) -> str:
