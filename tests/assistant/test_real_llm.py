@@ -79,8 +79,9 @@ def test_a_follow_up_is_made_standalone_by_the_model_then_answered(llm: Assistan
 
 
 def test_a_made_up_answer_to_a_question_the_report_does_not_answer_is_not_shown(llm: Assistant) -> None:
-    # The report names no Party secretary; this model names a national leader anyway, citing a passage.
-    shown, answer = _stream(llm, [Message("user", "松原市委书记是谁？")])
+    # The report names no leader; this model names a national leader anyway, citing a passage. ("松原市委
+    # 书记是谁？" no longer reaches the model: the judge refuses a person question with no name in the passages.)
+    shown, answer = _stream(llm, [Message("user", "松原市委由谁领导？")])
     assert answer.grounding is not None and [d.rule for d in answer.grounding.dropped] == ["name"]
     made_up = [n for n in names(answer.grounding.dropped[0].sentence) if "松原" not in n]
     assert made_up and not any(n in "".join(shown) + answer.text for n in made_up)
