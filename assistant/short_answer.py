@@ -19,6 +19,7 @@ _METRIC_BONUS = 1.0  # the clause that names the metric asked for ("完成投资
 # sentence is the answer then, rather than a confident wrong clause.
 _MIN_SHARED = 0.4
 _MIN_MARGIN = 0.15
+CARRIED = 0.5  # the weight of a word a follow-up's standalone form carries over from the earlier question
 
 
 def clauses(sentence: str) -> list[str]:
@@ -28,14 +29,15 @@ def clauses(sentence: str) -> list[str]:
 def answer_clause(question: str, sentence: str, wants_figure: bool, metric: str = "", focus: str = "") -> str:
     """The clause sharing most of the question's words (with a figure, when one is asked, naming the
     metric, when one is asked); a clause too short to stand alone keeps the one before it. When no
-    clause clearly answers, the whole sentence. ``focus``: the user's own words, which count twice
-    (a follow-up's standalone form adds the earlier question's words for context)."""
+    clause clearly answers, the whole sentence. ``focus``: the user's own words, which count four
+    times as much as the words a follow-up's standalone form adds from the earlier question."""
     whole = sentence.rstrip("。！？!?")
     parts = clauses(sentence)
     if len(parts) < 2:
         return whole
     own = set(tokens(focus))
-    weights = {w: len(w) * (2 if w in own else 1) for w in tokens(question) if not is_time_word(w)}
+    # A follow-up ("旅游收入呢？") asks about its own words; those carried over only place it.
+    weights = {w: len(w) * (2 if w in own else CARRIED) for w in tokens(question) if not is_time_word(w)}
 
     def shared(clause: str) -> float:
         lowered = clause.lower()  # tokens are lower-cased: "gdp" is the report's "GDP"
