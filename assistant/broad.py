@@ -35,7 +35,9 @@ class BroadAnswerer:
         named = named_years(question, year)
         periods = asked_periods(question, named, self.retriever.periods)
         places = self.retriever.places
-        # "2023年民生工作": a year the question names is the period answered from, not only preferred
+        # "2023年民生工作", "这一年在生态上做了什么": a year the question names is the period answered from,
+        # not only preferred (periods guessed from words like 打算 stay a preference: in a library they
+        # are not every report's)
         strict = bool({str(y) for y in named} & periods)
         matches = parsed.search.search(question, self._scope(doc), periods, ignore=places, strict=strict)
         topic = [t for t in topic_terms(question) if t not in places]

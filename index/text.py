@@ -18,7 +18,10 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:%|‰|万|亿|千|百)?")
 
 _YEAR = r"(?:19|20)\d{2}"
 _EXPLICIT_YEAR = re.compile(rf"({_YEAR})\s*年")
-_RELATIVE_YEAR = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0, "当年": 0, "明年": 1, "来年": 1, "后年": 2}
+# "这一年" is the year the report reviews, as "今年" is when it was written.
+_RELATIVE_YEAR = {
+    "前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0, "当年": 0, "这一年": 0, "明年": 1, "来年": 1, "后年": 2,
+}  # fmt: skip
 
 
 @lru_cache(maxsize=1)

@@ -269,3 +269,8 @@ def test_sections_alike_in_the_asked_words_are_listed_by_their_parent(assistant:
     answer = ask(assistant, "明年松原准备在哪几个领域勇当先锋？")
     assert answer.form == "list" and len(answer.lines) == 6  # the heading of 2024's part and its five sections
     assert all("勇当先锋" in line.text for line in answer.lines[1:])
+
+
+def test_this_year_is_the_year_the_report_reviews(assistant: Any) -> None:
+    answer = ask(assistant, "这一年松原在生态上做了哪几方面的工作？")
+    assert answer.form == "list" and all(c.period == "2023" for c in answer.citations)

@@ -34,6 +34,7 @@ def test_tokens_of_nothing_but_stopwords_and_punctuation() -> None:
         ("今年松原粮食产量大概能到多少？", {2023}),
         ("明年要开工多少个新能源项目？", {2024}),
         ("去年的旅游收入是多少？", {2022}),
+        ("这一年松原在生态上做了什么？", {2023}),  # the year the report reviews
         ("2023年和明年各有什么目标？", {2023, 2024}),
         ("松原的通航产业有什么进展？", set()),
         ("开复工5000万元以上项目297个", set()),  # a figure, not a year
