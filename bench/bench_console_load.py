@@ -126,9 +126,12 @@ async def run(url: str, clients: int, duration: float, questions: Any, *, consol
 
 
 def distinct_questions() -> Any:
-    """Each question once with an opening that varies, so few answers come from the cache."""
+    """Each question with an opening and an ending that vary, so few answers come from the cache (after
+    all 1,800 or so variants, they come round again)."""
     openings = ["", "请问", "我想知道", "麻烦问一下，", "想了解一下", "你好，"]
-    return iter(f"{o}{q}" for o, q in itertools.product(openings, question_pool()))
+    endings = ["", "谢谢", "，麻烦了", "，急", "。"]
+    variants = itertools.product(openings, endings, question_pool())
+    return itertools.cycle([f"{o}{q.rstrip('？?')}{'？' if e else ''}{e}" for o, e, q in variants])
 
 
 def rows_of(tally: Tally, phase: str, duration: float) -> list[dict[str, Any]]:
