@@ -66,9 +66,10 @@ class Recorder:
         try:
             # For the report's owners: what was asked, never who asked it.
             question = mask_personal_data(messages[-1].content.strip())
+            source = answered_from(doc, answer)
             self.questions.record(
                 message_id=message_id,
-                doc=doc or "",
+                doc=source,
                 form=answer.form,
                 refused=answer.refused,
                 reason=answer.reason if answer.refused else "",
@@ -78,17 +79,17 @@ class Recorder:
             if answer.refused:
                 self._store().log_unanswered(question, answer.reason or "refused", doc or "")
             if message_id:  # a refusal can be rated too: 👎 "it should have answered"
-                self._remember(message_id, question, answer, doc)
+                self._remember(message_id, question, answer, source)
         except Exception:
             # The citizen still gets the answer; operators get the traceback.
             log.exception("could not record a question")
 
-    def _remember(self, message_id: str, question: str, answer: Answer, doc: str | None) -> None:
+    def _remember(self, message_id: str, question: str, answer: Answer, doc: str) -> None:
         rated = {
             "question": question,
             "answer": answer.text,
             "citations": citations_json(answer.citations),
-            "doc": doc or "",
+            "doc": doc,
         }
         with self._lock:
             self._recent[message_id] = rated
@@ -116,3 +117,9 @@ class Recorder:
     def close(self) -> None:
         if "questions" in self.__dict__:
             self.questions.close()
+
+
+def answered_from(doc: str | None, answer: Answer) -> str:
+    """The report a question was about: the one asked, else the one the answer cites first ("" for a
+    refusal to a question that named none)."""
+    return doc or (answer.citations[0].doc if answer.citations else "")

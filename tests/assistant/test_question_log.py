@@ -103,7 +103,7 @@ def test_without_logging_questions_no_text_is_kept_but_counts_and_reasons_are(tm
     recorder.close()
     rows = _rows(store)
     assert [(r.refused, r.reason, r.latency_ms, r.doc, r.question) for r in rows] == [
-        (False, "", 12.3, "", None),
+        (False, "", 12.3, "d1", None),  # named no report: counted for the one it cites
         (True, "weak evidence", 45.6, "d1", None),
     ]
     with sqlite3.connect(tmp_path / "f.sqlite3") as db:
@@ -134,6 +134,17 @@ def test_a_rating_is_stored_with_the_question_answer_and_citations(tmp_path: Pat
     assert json.loads(row.citations) == [
         {"n": 1, "doc": "d1", "title": "报告", "section": "一、经济", "paragraph": 3, "quote": "全年GDP增长6%。"}
     ]
+
+
+def test_a_question_that_named_no_report_is_counted_for_the_report_that_answered(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "f.sqlite3")
+    recorder = _recorder(store, keep=False)
+    recorder.answered([Message("user", "GDP增长多少？")], None, ANSWERED, 5.0, "m1")
+    recorder.answered([Message("user", "房价多少？")], None, REFUSED, 5.0, "m2")
+    recorder.rate("m1", "up")
+    recorder.close()
+    assert [r.doc for r in _rows(store)] == ["d1", ""]  # the cited report; a refusal cites none
+    assert [r.doc for r in store.feedback()] == ["d1"]
 
 
 def test_a_rating_another_process_answered_takes_what_the_log_has(tmp_path: Path) -> None:
