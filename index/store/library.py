@@ -22,6 +22,7 @@ from index.store.client import GEN_KEY, Database, is_missing, where
 from index.store.plan import plan_change
 from index.store.reading import read_documents, read_generation
 from index.store.records import Incoming, IndexReport, Snapshot, StoredDocument
+from index.store.tokens import is_current
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -102,10 +103,13 @@ class Library:
         head = self.head()
         previous = str(head.get(GEN_KEY, ""))
         reembed = reembed or (bool(previous) and self._model_changed(head, say))
+        # Reports first: a restart's sync, which changes nothing, need not read 100k chunks.
+        old_docs = read_documents(self.db, previous) if previous else {}
+        plan = plan_change(old_docs, incoming, remove, chunking=chunking, reembed=reembed, prune_origin=prune_origin)
+        if not plan.changes(reembed) and not self._without_tokens(previous, say):
+            return _unchanged(old_docs, previous)
         old = read_generation(self.db, previous) if previous else None
-        plan = plan_change(old, incoming, remove, chunking=chunking, reembed=reembed, prune_origin=prune_origin)
-        if not plan.changes(reembed):
-            return _unchanged(old)
+        plan.attach(old.chunks if old else {})
         generation = writing.write_generation(self.db, self.embedder, plan, old, reembed=reembed, say=say)
         writing.swap(self.db, previous, generation, self.embedder.name)
         self.collect_garbage(keep={generation, previous})
@@ -118,12 +122,24 @@ class Library:
             say(f"embedding model changed ({head.get('embedding_model')} → {self.embedder.name}): re-embedding")
         return changed
 
+    def _without_tokens(self, generation: str, say: Progress) -> bool:
+        """A generation written before chunks kept their keyword tokens: copied once with them, so that
+        opening it no longer runs jieba over every chunk."""
+        if not generation:
+            return False
+        chunks = self.db.collection(self.db.names(generation)[1])
+        missing = not is_current(chunks.metadata) and bool(chunks.count())
+        if missing:
+            say("the index keeps no keyword tokens (or another tokenizer's): storing them with the chunks, once")
+        return missing
+
     def collect_garbage(self, keep: set[str]) -> None:
         """Drop generations other than ``keep`` (the live one and the one before) and half-written ones."""
         writing.collect_garbage(self.db, keep)
 
 
-def _unchanged(old: Snapshot | None) -> IndexReport:
-    if old is None:
+def _unchanged(old_docs: dict[str, StoredDocument], generation: str) -> IndexReport:
+    if not generation:
         return IndexReport()
-    return IndexReport(unchanged=sorted(old.documents), chunks=len(old.chunks), generation=old.generation)
+    chunks = sum(doc.chunks for doc in old_docs.values())
+    return IndexReport(unchanged=sorted(old_docs), chunks=chunks, generation=generation)

@@ -9,7 +9,7 @@ from typing import Any
 from core.errors import UnknownDocument
 from core.settings import ChunkingSettings
 from index.chunking import Chunk, chunk_document
-from index.store.records import Incoming, IndexReport, Snapshot, StoredDocument
+from index.store.records import Incoming, IndexReport, StoredDocument
 
 
 class Plan:
@@ -26,9 +26,13 @@ class Plan:
         self.embedded = 0
         self._kept_chunks: dict[str, list[str]] = {}
 
-    def keep(self, doc: StoredDocument, chunk_ids: list[str]) -> None:
+    def keep(self, doc: StoredDocument) -> None:
         self.kept[doc.doc_id] = doc
-        self._kept_chunks[doc.doc_id] = chunk_ids
+
+    def attach(self, chunks: dict[str, dict[str, Any]]) -> None:
+        """The kept reports' chunk ids, from the live generation's chunks (read only once a change is known)."""
+        grouped = _ids_by_doc(chunks)
+        self._kept_chunks = {doc_id: grouped.get(doc_id, []) for doc_id in self.kept}
 
     def write(self, doc: StoredDocument, chunks: list[Chunk]) -> None:
         self.stored.append(doc)
@@ -39,7 +43,7 @@ class Plan:
         from index.loader import document_from_stored
 
         del self.kept[doc.doc_id]
-        del self._kept_chunks[doc.doc_id]
+        self._kept_chunks.pop(doc.doc_id, None)
         document = document_from_stored(doc)
         chunks = chunk_document(document, chunking)
         self.rechunked.add(doc.doc_id)
@@ -71,7 +75,7 @@ class Plan:
 
 
 def plan_change(
-    old: Snapshot | None,
+    old_docs: dict[str, StoredDocument],
     incoming: Iterable[Incoming],
     remove: Iterable[str],
     *,
@@ -79,20 +83,19 @@ def plan_change(
     reembed: bool,
     prune_origin: str | None,
 ) -> Plan:
-    """The live generation ``old`` with ``incoming`` added or replaced and ``remove`` taken out (and, with
-    ``prune_origin``, every report of that origin not in ``incoming``)."""
-    old_docs = old.documents if old else {}
+    """The live generation's reports ``old_docs`` with ``incoming`` added or replaced and ``remove`` taken
+    out (and, with ``prune_origin``, every report of that origin not in ``incoming``). The kept reports'
+    chunks are attached later (``Plan.attach``), when there is a change to write."""
     wanted = {item.doc_id: item for item in incoming}
     gone = _gone(old_docs, wanted, set(remove), prune_origin)
-    ids_by_doc = _ids_by_doc(old.chunks if old else {})
     plan = Plan()
     for doc_id, doc in old_docs.items():
         if doc_id in gone:
             plan.removed.append(doc_id)
         elif doc_id not in wanted:
-            plan.keep(doc, ids_by_doc.get(doc_id, []))
+            plan.keep(doc)
     for doc_id, item in wanted.items():
-        _take(plan, item, old_docs.get(doc_id), ids_by_doc.get(doc_id, []), chunking=chunking, reembed=reembed)
+        _take(plan, item, old_docs.get(doc_id), chunking=chunking, reembed=reembed)
     if reembed:
         for doc in list(plan.kept.values()):
             plan.rechunk(doc, chunking)
@@ -114,7 +117,6 @@ def _take(
     plan: Plan,
     item: Incoming,
     before: StoredDocument | None,
-    old_ids: list[str],
     *,
     chunking: ChunkingSettings,
     reembed: bool,
@@ -123,7 +125,7 @@ def _take(
     chunks = chunk_document(item.document, chunking)
     stored = item.stored(len(chunks))
     if before is not None and before.sha == stored.sha and not reembed:
-        plan.keep(before, old_ids)
+        plan.keep(before)
         return
     if before is not None and before.origin != item.origin and item.origin == "corpus":
         stored = replace(stored, origin=before.origin)  # `index add` outranks the config's listing

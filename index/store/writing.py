@@ -13,6 +13,7 @@ from index.embedding.base import TextEmbedder
 from index.store.client import GEN_KEY, Database, batches
 from index.store.plan import Plan
 from index.store.records import Snapshot, StoredDocument
+from index.store.tokens import TOKENIZER_KEY, TOKENS_KEY, is_current, joined, tokenizer, with_tokens
 
 Progress = Callable[[str], None]
 _PLACEHOLDER = [1.0]  # the docs collection is never searched by vector
@@ -26,7 +27,7 @@ def write_generation(
     docs_name, chunks_name = db.names(generation)
     meta = {"embedding_model": embedder.name}
     docs = db.create(docs_name, meta)
-    chunks = db.create(chunks_name, meta)
+    chunks = db.create(chunks_name, {**meta, TOKENIZER_KEY: tokenizer()})
     if old is not None:
         _copy_kept(db, old, chunks, plan.kept_ids(reembed))
     reusable = _vectors_of(db, old, [c.chunk_id for c in plan.new_chunks]) if old is not None and not reembed else {}
@@ -36,12 +37,16 @@ def write_generation(
 
 
 def _copy_kept(db: Database, old: Snapshot, chunks: Any, ids: list[str]) -> None:
-    """Copy what the live generation already holds, vectors included."""
+    """Copy what the live generation already holds, vectors included (and the keyword tokens, made
+    now for chunks of an index that has none or another tokenizer's)."""
+    current = is_current(old.vectors.metadata)
     for batch in batches(ids, db.write_batch()):
         rows: Any = old.vectors.get(ids=batch, include=["documents", "metadatas", "embeddings"])
-        chunks.add(
-            ids=rows["ids"], embeddings=rows["embeddings"], documents=rows["documents"], metadatas=rows["metadatas"]
-        )
+        metadatas = [
+            with_tokens(dict(meta or {}), text, current)
+            for text, meta in zip(rows["documents"], rows["metadatas"], strict=True)
+        ]
+        chunks.add(ids=rows["ids"], embeddings=rows["embeddings"], documents=rows["documents"], metadatas=metadatas)
 
 
 def _vectors_of(db: Database, old: Snapshot, ids: list[str]) -> dict[str, list[float]]:
@@ -67,7 +72,7 @@ def _write_new_chunks(
             ids=[c.chunk_id for c in batch],
             embeddings=[reusable.get(c.chunk_id) or embedded[c.chunk_id] for c in batch],
             documents=[c.text for c in batch],
-            metadatas=[c.metadata() for c in batch],
+            metadatas=[{**c.metadata(), TOKENS_KEY: joined(c.search_text)} for c in batch],
         )
     return len(to_embed)
 
