@@ -23,7 +23,7 @@ from index.search.keyword import KeywordIndex
 from index.search.ranking import ParagraphIndex
 from index.search.report_choice import place_of
 from index.store import Library, Snapshot, StoredDocument
-from index.store.tokens import TOKENS_KEY, is_current, stored_tokens
+from index.store.tokens import TOKENS_KEY, stored_tokens
 from index.text import tokens, years_in_text
 
 log = logging.getLogger(__name__)
@@ -122,11 +122,10 @@ def _corpus_tokens(snapshot: Snapshot, passages: list[Passage], vocabulary: dict
     """Each passage's keyword tokens, as stored with its chunk (jieba only for chunks stored without
     them), each report's words gathered on the way. The stored strings are dropped once read: the
     view keeps the keyword index, not the tokens."""
-    current = is_current(snapshot.vectors.metadata)
     made = 0
     for passage in passages:
         meta = snapshot.chunks[passage.chunk_id]
-        words = stored_tokens(meta, current)
+        words = stored_tokens(meta)
         meta.pop(TOKENS_KEY, None)
         if words is None:
             words = tokens(search_text(passage))

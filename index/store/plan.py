@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
 
 from core.errors import UnknownDocument
 from core.settings import ChunkingSettings
@@ -13,7 +12,7 @@ from index.store.records import Incoming, IndexReport, StoredDocument
 
 
 class Plan:
-    """Reports kept as they are (their chunks copied with their vectors), and reports (re)written."""
+    """Reports kept as they are (where they are), and reports (re)written."""
 
     def __init__(self) -> None:
         self.kept: dict[str, StoredDocument] = {}
@@ -24,15 +23,9 @@ class Plan:
         self.removed: list[str] = []
         self.rechunked: set[str] = set()
         self.embedded = 0
-        self._kept_chunks: dict[str, list[str]] = {}
 
     def keep(self, doc: StoredDocument) -> None:
         self.kept[doc.doc_id] = doc
-
-    def attach(self, chunks: dict[str, dict[str, Any]]) -> None:
-        """The kept reports' chunk ids, from the live generation's chunks (read only once a change is known)."""
-        grouped = _ids_by_doc(chunks)
-        self._kept_chunks = {doc_id: grouped.get(doc_id, []) for doc_id in self.kept}
 
     def write(self, doc: StoredDocument, chunks: list[Chunk]) -> None:
         self.stored.append(doc)
@@ -43,21 +36,14 @@ class Plan:
         from index.loader import document_from_stored
 
         del self.kept[doc.doc_id]
-        self._kept_chunks.pop(doc.doc_id, None)
         document = document_from_stored(doc)
         chunks = chunk_document(document, chunking)
         self.rechunked.add(doc.doc_id)
         self.write(doc, chunks)
 
-    def kept_ids(self, reembed: bool) -> list[str]:
-        return [] if reembed else [cid for ids in self._kept_chunks.values() for cid in ids]
-
-    def all_docs(self) -> list[StoredDocument]:
-        return [*self.kept.values(), *self.stored]
-
     @property
     def chunk_count(self) -> int:
-        return sum(map(len, self._kept_chunks.values())) + len(self.new_chunks)
+        return sum(doc.chunks for doc in self.kept.values()) + len(self.new_chunks)
 
     def changes(self, reembed: bool) -> bool:
         return bool(self.added or self.updated or self.removed or reembed)
@@ -84,8 +70,7 @@ def plan_change(
     prune_origin: str | None,
 ) -> Plan:
     """The live generation's reports ``old_docs`` with ``incoming`` added or replaced and ``remove`` taken
-    out (and, with ``prune_origin``, every report of that origin not in ``incoming``). The kept reports'
-    chunks are attached later (``Plan.attach``), when there is a change to write."""
+    out (and, with ``prune_origin``, every report of that origin not in ``incoming``)."""
     wanted = {item.doc_id: item for item in incoming}
     gone = _gone(old_docs, wanted, set(remove), prune_origin)
     plan = Plan()
@@ -131,10 +116,3 @@ def _take(
         stored = replace(stored, origin=before.origin)  # `index add` outranks the config's listing
     (plan.updated if before is not None else plan.added).append(item.doc_id)
     plan.write(stored, chunks)
-
-
-def _ids_by_doc(chunks: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
-    for cid, meta in chunks.items():
-        grouped.setdefault(str(meta.get("doc", "")), []).append(cid)
-    return grouped

@@ -33,12 +33,10 @@ def joined(search_text: str) -> str:
     return " ".join(tokens(search_text))
 
 
-def stored_tokens(meta: dict[str, Any], current: bool) -> list[str] | None:
-    """The chunk's stored tokens, or None when there are none made by ``current`` tokenizer."""
+def stored_tokens(meta: dict[str, Any]) -> list[str] | None:
+    """The chunk's stored tokens, or None when it has none (reading drops those another tokenizer made)."""
     value = meta.get(TOKENS_KEY)
-    if not current or not isinstance(value, str):
-        return None
-    return value.split()
+    return value.split() if isinstance(value, str) else None
 
 
 def with_tokens(meta: dict[str, Any], text: str, current: bool) -> dict[str, Any]:

@@ -23,7 +23,7 @@ COUNTY = "青禾县2024年工作报告（虚构）\n\n全县地区生产总值�
 
 def _strip_tokens(library: Library) -> None:
     """Make the live generation look like one written before the tokens were kept."""
-    chunks = library.db.collection(library.db.names(library.generation())[1])
+    (chunks,) = library.read().vectors.collections
     rows = chunks.get(include=["metadatas", "documents", "embeddings"])
     metadatas = [{k: v for k, v in (meta or {}).items() if k != TOKENS_KEY} for meta in rows["metadatas"]]
     chunks.delete(ids=rows["ids"])  # chromadb's update merges metadata keys: re-add without the tokens
@@ -41,7 +41,7 @@ def library(hash_settings: Settings) -> Library:
 
 def test_every_chunk_is_stored_with_its_keyword_tokens(library: Library) -> None:
     snapshot = library.read()
-    assert snapshot.vectors.metadata[TOKENIZER_KEY] == tokenizer()
+    assert all(c.metadata[TOKENIZER_KEY] == tokenizer() for c in snapshot.vectors.collections)
     for cid, row in snapshot.chunks.items():
         passage = live_view.passage_from_stored(cid, row)
         assert row[TOKENS_KEY].split() == tokens(search_text(passage))
@@ -79,7 +79,7 @@ def test_the_next_sync_stores_the_missing_tokens_once(library: Library, hash_set
     sync_corpus(hash_settings, library.embedder, messages.append)
     assert library.generation() != before and any("keyword tokens" in m for m in messages)
     snapshot = library.read()
-    assert snapshot.vectors.metadata[TOKENIZER_KEY] == tokenizer()
+    assert all(c.metadata[TOKENIZER_KEY] == tokenizer() for c in snapshot.vectors.collections)
     assert all(isinstance(row[TOKENS_KEY], str) for row in snapshot.chunks.values())
     upgraded = library.generation()
     sync_corpus(hash_settings, library.embedder)
