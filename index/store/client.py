@@ -71,10 +71,6 @@ class Database:
     def generation_prefix(self) -> str:
         return f"{self.settings.collection}-g"
 
-    @property
-    def segment_prefix(self) -> str:
-        return f"{self.settings.collection}-s"
-
     def manifest(self, generation: str) -> str:
         return f"{self.generation_prefix}{generation}-docs"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -131,12 +132,13 @@ def collect_garbage(db: Database, keep: set[str]) -> None:
             if not is_missing(exc):
                 raise  # never collect what an unreadable manifest may name
             log.debug("generation %s already collected: %s", generation, exc)
+    ours = re.compile(rf"{re.escape(db.head_name)}-([gs][0-9a-f]+)-(?:docs|chunks)")  # not "report-staging"
     for name in db.collection_names():
-        if name.startswith(db.generation_prefix):
-            generation = name[len(db.generation_prefix) :].rsplit("-", 1)[0]
-            if generation not in keep and f"g{generation}" not in named:
-                db.delete(name)
-        elif name.startswith(db.segment_prefix) and name[len(db.head_name) + 1 :].rsplit("-", 1)[0] not in named:
+        match = ours.fullmatch(name)
+        if match is None:
+            continue
+        part = match.group(1)  # "g{generation}" (a manifest, or a layout-2 generation) or "s{segment}"
+        if part not in named and not (part.startswith("g") and part[1:] in keep):
             db.delete(name)
 
 

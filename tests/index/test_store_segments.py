@@ -91,7 +91,7 @@ def _to_layout_2(library: Library) -> str:
     """Rewrite the live generation as an index from before segments: ``-g{gen}-docs`` with the texts,
     ``-g{gen}-chunks`` with the chunks, the head at layout 2."""
     db, snapshot = library.db, library.read()
-    generation = "legacy1"
+    generation = "abc123"
     docs = db.create(db.manifest(generation), {"embedding_model": library.embedder.name})
     for doc in snapshot.documents.values():
         docs.add(ids=[doc.doc_id], embeddings=[[1.0]], documents=[doc.text], metadatas=[doc.metadata()])
@@ -117,3 +117,12 @@ def test_an_index_from_before_segments_opens_then_is_copied_once(library: Librar
     assert set(library.read().chunks) == set(expected.chunks)
     sync_corpus(hash_settings, library.embedder)
     assert library.generation() == migrated  # once
+
+
+def test_collecting_garbage_leaves_other_collections_alone(
+    library: Library, hash_settings: Settings, tmp_path: Path
+) -> None:
+    other = library.db.create(f"{library.db.head_name}-staging-docs", {"owner": "another app"})  # named alike
+    add_files(hash_settings, library.embedder, [_report(tmp_path, 1)])
+    remove_documents(hash_settings, library.embedder, ["county-1"])
+    assert other.name in library.db.collection_names()
