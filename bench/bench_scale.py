@@ -13,7 +13,9 @@ new chunks per size, chunks get stand-in vectors (see bench/vectors.py) and the 
 index throughput is then the e5 rate measured on the embedded chunks, and the build time is
 split into embedding and everything else (load, chunk, chroma writes).
 
-Per size: build (s, e5 chunks/s), open (Assistant start: chroma read, BM25, chain), query p50/p95 of
+Per size: build (s, e5 chunks/s), resync (the index check of a restart, nothing changed), adding
+one report (the seed report's ~48 chunks, vectors cached) and removing it again, open
+(Assistant start: chroma read, BM25, chain), restart (resync + open), query p50/p95 of
 retrieval (= question embedding + chroma + BM25 + fusion + coverage; distinct questions, cold
 embedding cache), the BM25 part before (rank_bm25) and after (KeywordIndex), the paragraph-neighbour
 lookup before and after, a full extractive answer before and after the warm-up, the warm-up before
@@ -104,10 +106,17 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         "stand_in_vectors": embedder.stand_ins,
         "rss_after_build_mb": round(rss_mb()),
     }
+    resync_ms, _ = _ms(lambda: sync_corpus(settings, embedder))  # a restart's index check: nothing changed
+    out |= _change_one(settings, embedder, corpus_dir)
     read_ms, stored = _ms(lambda: Library(settings.store, real).read())
     del stored
     open_ms, assistant = _ms(lambda: Assistant(settings, real))
-    out |= {"chroma_read_all_s": round(read_ms / 1000, 2), "open_s": round(open_ms / 1000, 2)}
+    out |= {
+        "resync_s": round(resync_ms / 1000, 2),
+        "chroma_read_all_s": round(read_ms / 1000, 2),
+        "open_s": round(open_ms / 1000, 2),
+        "restart_s": round((resync_ms + open_ms) / 1000, 2),
+    }
     out["rss_after_open_mb"] = round(rss_mb())
 
     retriever = assistant.retriever
@@ -146,6 +155,23 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
     out["rss_end_mb"] = round(rss_mb())
     out["peak_rss_mb"] = round(peak_rss_mb())
     return out
+
+
+def _change_one(settings: Any, embedder: Any, corpus_dir: Path) -> dict[str, Any]:
+    """Add one report (a copy of the seed report under another id: its vectors come from the cache, so
+    this times the store's work, not e5's), then remove it: what one change to a large library costs."""
+    from index.library import add_files, remove_documents
+
+    extra = SCALE / "extra" / "added-report.txt"
+    extra.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(corpus_dir / "songyuan-2023-plenary-report.txt", extra)
+    add_ms, added = _ms(lambda: add_files(settings, embedder, [extra]))
+    remove_ms, _ = _ms(lambda: remove_documents(settings, embedder, [extra.stem]))
+    return {
+        "add_one_report_s": round(add_ms / 1000, 2),
+        "add_one_report_chunks": added.embedded,  # its chunks (the embedder served them from the cache)
+        "remove_one_report_s": round(remove_ms / 1000, 2),
+    }
 
 
 def _before(retriever: Any, qs: list[str]) -> dict[str, Any]:
@@ -218,7 +244,11 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
         "e5 ch/s": row["e5_chunks_per_s"] or "-",
         "stand-in": row["stand_in_vectors"],
         "no-embed build s": row["build_without_embedding_s"],
+        "resync s": row.get("resync_s", "-"),
         "open s": row["open_s"],
+        "restart s": row.get("restart_s", "-"),
+        "add one s": row.get("add_one_report_s", "-"),
+        "remove one s": row.get("remove_one_report_s", "-"),
         "retr p50": row["retrieval"]["p50_ms"],
         "retr p95": row["retrieval"]["p95_ms"],
         "embed p95": row["query_embed"]["p95_ms"],

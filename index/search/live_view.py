@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from index.search.keyword import KeywordIndex
 from index.search.ranking import ParagraphIndex
 from index.search.report_choice import place_of
 from index.store import Library, Snapshot, StoredDocument
+from index.store.tokens import TOKENS_KEY, stored_tokens
 from index.text import tokens, years_in_text
 
 log = logging.getLogger(__name__)
@@ -71,16 +73,18 @@ class CorpusView:
         passages = [
             passage_from_stored(cid, meta, titles.get(meta["doc"], "")) for cid, meta in sorted(snapshot.chunks.items())
         ]
-        corpus = [tokens(search_text(p)) for p in passages]
+        vocabulary: dict[str, set[str]] = {}
+        corpus = _corpus_tokens(snapshot, passages, vocabulary)
         view = cls(
             snapshot=snapshot,
             vectors=vectors,
             passages=passages,
-            keyword=KeywordIndex(corpus),
+            keyword=KeywordIndex(corpus),  # reads the tokens one chunk at a time
             paragraphs=ParagraphIndex(passages),
+            vocabulary=vocabulary,
         )
         view._index_rows()
-        view._index_reports(corpus)
+        view._index_reports()
         return view
 
     def _index_rows(self) -> None:
@@ -90,13 +94,11 @@ class CorpusView:
         self.period_of_row = np.array([p.period for p in self.passages], dtype=object)
         self.doc_rows = {d: self.doc_of_row == d for d in self.snapshot.documents}
 
-    def _index_reports(self, corpus: list[list[str]]) -> None:
-        """What choosing a report and judging a year need: places, periods, years and words."""
+    def _index_reports(self) -> None:
+        """What choosing a report and judging a year need: places, periods and years."""
         self.periods = {p.period for p in self.passages if p.period}
         self.places = {d: place_of(doc) for d, doc in self.snapshot.documents.items()}
         self.known_years = {int(p) for p in self.periods}.union(*(years_in_text(p.text) for p in self.passages))
-        for p, words in zip(self.passages, corpus, strict=True):
-            self.vocabulary.setdefault(p.doc, set()).update(words)
 
     @property
     def generation(self) -> str:
@@ -114,6 +116,30 @@ class CorpusView:
         for d in docs:
             mask |= self.doc_rows.get(d, mask)
         return mask
+
+
+def _corpus_tokens(snapshot: Snapshot, passages: list[Passage], vocabulary: dict[str, set[str]]) -> Iterator[list[str]]:
+    """Each passage's keyword tokens, as stored with its chunk (jieba only for chunks stored without
+    them), each report's words gathered on the way. The stored strings are dropped once read: the
+    view keeps the keyword index, not the tokens."""
+    made = 0
+    for passage in passages:
+        meta = snapshot.chunks[passage.chunk_id]
+        words = stored_tokens(meta)
+        meta.pop(TOKENS_KEY, None)
+        if words is None:
+            words = tokens(search_text(passage))
+            made += 1
+        vocabulary.setdefault(passage.doc, set()).update(words)
+        yield words
+    if made:
+        log.warning(
+            "generation %s: %d of %d chunks had no keyword tokens stored (an index from before they were kept, "
+            "or made by another tokenizer): tokenised them with jieba; the next change to the library stores them",
+            snapshot.generation,
+            made,
+            len(passages),
+        )
 
 
 def read_view(library: Library) -> CorpusView:

@@ -1,4 +1,5 @@
-"""The chromadb store: a library of reports, changed one whole generation at a time (see ``library``)."""
+"""The chromadb store: a library of reports, changed one generation at a time, each change writing only
+its own reports into a segment of its own (see ``library``)."""
 
 from index.store.library import Incoming, IndexReport, Library, Snapshot, StoredDocument
 

@@ -4,8 +4,14 @@ and calls whose failures become our errors.
 One chroma database holds:
 
 - ``{collection}``, the head: an empty collection whose metadata names the live generation;
-- ``{collection}-g{gen}-docs``: one record per report, its full text and metadata;
-- ``{collection}-g{gen}-chunks``: the chunks, embedded with our model.
+- ``{collection}-g{gen}-docs``, a generation's manifest: one record per live report, naming the
+  segment that holds it;
+- ``{collection}-{segment}-docs`` and ``-chunks``, a segment: the full text and facts of the reports
+  one change wrote, and their chunks, embedded with our model. Segments are never changed once
+  written; a generation is the segments its manifest names, minus the reports it no longer lists.
+
+An index from before segments (layout 2) is one generation whose ``-g{gen}-docs`` holds the texts
+and ``-g{gen}-chunks`` the chunks: read as one segment named ``g{gen}``, copied by the next change.
 """
 
 from __future__ import annotations
@@ -65,10 +71,12 @@ class Database:
     def generation_prefix(self) -> str:
         return f"{self.settings.collection}-g"
 
-    def names(self, generation: str) -> tuple[str, str]:
-        """The generation's (documents, chunks) collections."""
-        base = f"{self.generation_prefix}{generation}"
-        return f"{base}-docs", f"{base}-chunks"
+    def manifest(self, generation: str) -> str:
+        return f"{self.generation_prefix}{generation}-docs"
+
+    def segment(self, segment: str) -> tuple[str, str]:
+        """The segment's (documents, chunks) collections."""
+        return f"{self.settings.collection}-{segment}-docs", f"{self.settings.collection}-{segment}-chunks"
 
     def call(self, what: str, func: Callable[[], Any]) -> Any:
         """Run a chroma call; a refused connection or a dead server becomes StoreUnavailable."""

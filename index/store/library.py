@@ -1,11 +1,12 @@
-"""The library of reports in one chroma database, changed one whole generation at a time.
+"""The library of reports in one chroma database, changed one generation at a time.
 
-Every change (add, remove, re-index, rebuild) writes a new generation beside the live one,
-copying the vectors of chunks it already has (content-hash ids make that exact), and only then
-points the head at it. So a reader never sees a half-built index, a crash midway leaves the
-previous generation live, and other processes and machines pick the change up by reading the
-head — they open the new collections fresh, so no process serves a stale cached vector segment.
-The collections' layout is in ``client``.
+Every change (add, remove, re-index, rebuild) writes a new generation beside the live one: a new
+segment with the reports it writes (reusing the vectors of chunks it already has: content-hash ids
+make that exact) and a manifest naming the segment of every live report; kept reports stay in the
+segments they are in, so a change costs its own size. Only then does the head point at it. So a
+reader never sees a half-built index, a crash midway leaves the previous generation live, and other
+processes and machines pick the change up by reading the head — segments are never written to
+once live, so no process serves a stale cached vector segment. The layout is in ``client``.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from index.embedding.base import TextEmbedder
 from index.store import writing
 from index.store.client import GEN_KEY, Database, is_missing, where
 from index.store.plan import plan_change
-from index.store.reading import read_documents, read_generation
+from index.store.reading import Layout, read_documents, read_generation, read_layout
 from index.store.records import Incoming, IndexReport, Snapshot, StoredDocument
+from index.store.tokens import is_current
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -81,7 +83,8 @@ class Library:
         generation = self.generation()
         if not generation:
             return []
-        return sorted(read_documents(self.db, generation).values(), key=lambda d: d.doc_id)  # no chunks needed
+        layout = read_layout(self.db, generation)
+        return sorted(read_documents(self.db, layout).values(), key=lambda d: d.doc_id)  # no chunks needed
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -102,10 +105,12 @@ class Library:
         head = self.head()
         previous = str(head.get(GEN_KEY, ""))
         reembed = reembed or (bool(previous) and self._model_changed(head, say))
-        old = read_generation(self.db, previous) if previous else None
-        plan = plan_change(old, incoming, remove, chunking=chunking, reembed=reembed, prune_origin=prune_origin)
-        if not plan.changes(reembed):
-            return _unchanged(old)
+        # The reports' facts only: neither a restart's sync nor a change reads the library's chunks.
+        old = read_layout(self.db, previous) if previous else None
+        old_docs = read_documents(self.db, old, text=reembed) if old is not None else {}
+        plan = plan_change(old_docs, incoming, remove, chunking=chunking, reembed=reembed, prune_origin=prune_origin)
+        if not plan.changes(reembed) and not self._outdated(old, say):
+            return _unchanged(old_docs, previous)
         generation = writing.write_generation(self.db, self.embedder, plan, old, reembed=reembed, say=say)
         writing.swap(self.db, previous, generation, self.embedder.name)
         self.collect_garbage(keep={generation, previous})
@@ -118,12 +123,24 @@ class Library:
             say(f"embedding model changed ({head.get('embedding_model')} → {self.embedder.name}): re-embedding")
         return changed
 
+    def _outdated(self, old: Layout | None, say: Progress) -> bool:
+        """An index from before segments, or one whose chunks keep no keyword tokens (or another
+        tokenizer's): copied once, so that opening it no longer runs jieba over every chunk."""
+        if old is None or not old.placed:
+            return False
+        segments = [self.db.collection(self.db.segment(seg)[1]) for seg in sorted(set(old.placed.values()))]
+        outdated = old.legacy or not all(is_current(chunks.metadata) for chunks in segments)
+        if outdated:
+            say("the index predates segments or keeps no keyword tokens: copying it once into the current layout")
+        return outdated
+
     def collect_garbage(self, keep: set[str]) -> None:
         """Drop generations other than ``keep`` (the live one and the one before) and half-written ones."""
         writing.collect_garbage(self.db, keep)
 
 
-def _unchanged(old: Snapshot | None) -> IndexReport:
-    if old is None:
+def _unchanged(old_docs: dict[str, StoredDocument], generation: str) -> IndexReport:
+    if not generation:
         return IndexReport()
-    return IndexReport(unchanged=sorted(old.documents), chunks=len(old.chunks), generation=old.generation)
+    chunks = sum(doc.chunks for doc in old_docs.values())
+    return IndexReport(unchanged=sorted(old_docs), chunks=chunks, generation=generation)

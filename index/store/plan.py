@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
 
 from core.errors import UnknownDocument
 from core.settings import ChunkingSettings
 from index.chunking import Chunk, chunk_document
-from index.store.records import Incoming, IndexReport, Snapshot, StoredDocument
+from index.store.records import Incoming, IndexReport, StoredDocument
 
 
 class Plan:
-    """Reports kept as they are (their chunks copied with their vectors), and reports (re)written."""
+    """Reports kept as they are (where they are), and reports (re)written."""
 
     def __init__(self) -> None:
         self.kept: dict[str, StoredDocument] = {}
@@ -24,11 +23,9 @@ class Plan:
         self.removed: list[str] = []
         self.rechunked: set[str] = set()
         self.embedded = 0
-        self._kept_chunks: dict[str, list[str]] = {}
 
-    def keep(self, doc: StoredDocument, chunk_ids: list[str]) -> None:
+    def keep(self, doc: StoredDocument) -> None:
         self.kept[doc.doc_id] = doc
-        self._kept_chunks[doc.doc_id] = chunk_ids
 
     def write(self, doc: StoredDocument, chunks: list[Chunk]) -> None:
         self.stored.append(doc)
@@ -39,21 +36,14 @@ class Plan:
         from index.loader import document_from_stored
 
         del self.kept[doc.doc_id]
-        del self._kept_chunks[doc.doc_id]
         document = document_from_stored(doc)
         chunks = chunk_document(document, chunking)
         self.rechunked.add(doc.doc_id)
         self.write(doc, chunks)
 
-    def kept_ids(self, reembed: bool) -> list[str]:
-        return [] if reembed else [cid for ids in self._kept_chunks.values() for cid in ids]
-
-    def all_docs(self) -> list[StoredDocument]:
-        return [*self.kept.values(), *self.stored]
-
     @property
     def chunk_count(self) -> int:
-        return sum(map(len, self._kept_chunks.values())) + len(self.new_chunks)
+        return sum(doc.chunks for doc in self.kept.values()) + len(self.new_chunks)
 
     def changes(self, reembed: bool) -> bool:
         return bool(self.added or self.updated or self.removed or reembed)
@@ -71,7 +61,7 @@ class Plan:
 
 
 def plan_change(
-    old: Snapshot | None,
+    old_docs: dict[str, StoredDocument],
     incoming: Iterable[Incoming],
     remove: Iterable[str],
     *,
@@ -79,20 +69,18 @@ def plan_change(
     reembed: bool,
     prune_origin: str | None,
 ) -> Plan:
-    """The live generation ``old`` with ``incoming`` added or replaced and ``remove`` taken out (and, with
-    ``prune_origin``, every report of that origin not in ``incoming``)."""
-    old_docs = old.documents if old else {}
+    """The live generation's reports ``old_docs`` with ``incoming`` added or replaced and ``remove`` taken
+    out (and, with ``prune_origin``, every report of that origin not in ``incoming``)."""
     wanted = {item.doc_id: item for item in incoming}
     gone = _gone(old_docs, wanted, set(remove), prune_origin)
-    ids_by_doc = _ids_by_doc(old.chunks if old else {})
     plan = Plan()
     for doc_id, doc in old_docs.items():
         if doc_id in gone:
             plan.removed.append(doc_id)
         elif doc_id not in wanted:
-            plan.keep(doc, ids_by_doc.get(doc_id, []))
+            plan.keep(doc)
     for doc_id, item in wanted.items():
-        _take(plan, item, old_docs.get(doc_id), ids_by_doc.get(doc_id, []), chunking=chunking, reembed=reembed)
+        _take(plan, item, old_docs.get(doc_id), chunking=chunking, reembed=reembed)
     if reembed:
         for doc in list(plan.kept.values()):
             plan.rechunk(doc, chunking)
@@ -114,7 +102,6 @@ def _take(
     plan: Plan,
     item: Incoming,
     before: StoredDocument | None,
-    old_ids: list[str],
     *,
     chunking: ChunkingSettings,
     reembed: bool,
@@ -123,16 +110,9 @@ def _take(
     chunks = chunk_document(item.document, chunking)
     stored = item.stored(len(chunks))
     if before is not None and before.sha == stored.sha and not reembed:
-        plan.keep(before, old_ids)
+        plan.keep(before)
         return
     if before is not None and before.origin != item.origin and item.origin == "corpus":
         stored = replace(stored, origin=before.origin)  # `index add` outranks the config's listing
     (plan.updated if before is not None else plan.added).append(item.doc_id)
     plan.write(stored, chunks)
-
-
-def _ids_by_doc(chunks: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
-    for cid, meta in chunks.items():
-        grouped.setdefault(str(meta.get("doc", "")), []).append(cid)
-    return grouped

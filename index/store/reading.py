@@ -1,28 +1,91 @@
-"""Reading one generation: its documents, its chunks' text and metadata, and its vectors."""
+"""Reading one generation: its manifest (which segment holds each live report), its documents, its
+chunks' text and metadata, and its vectors."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from index.store.client import Database
+from index.store.client import Database, batches
 from index.store.records import Snapshot, StoredDocument
+from index.store.segments import Part, Segments
+from index.store.tokens import TOKENS_KEY, is_current
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a generation's reports are: live report → its segment."""
+
+    generation: str
+    placed: dict[str, str]
+    legacy: bool = False  # written before segments: one segment, ``g{generation}``
+
+    def by_segment(self) -> dict[str, list[str]]:
+        grouped: dict[str, list[str]] = defaultdict(list)
+        for doc_id, segment in sorted(self.placed.items()):
+            grouped[segment].append(doc_id)
+        return dict(grouped)
+
+
+def read_layout(db: Database, generation: str) -> Layout:
+    """Raises chromadb's not-found error when the generation is gone (a writer collected it)."""
+    manifest = db.collection(db.manifest(generation))
+    rows = db.call("read the manifest", lambda: manifest.get(include=["metadatas"]))
+    placed: dict[str, str] = {}
+    legacy = False
+    for doc_id, meta in zip(rows["ids"], rows["metadatas"], strict=True):
+        segment = (meta or {}).get("segment")
+        legacy = legacy or segment is None  # a layout-2 record: the report itself, in its generation
+        placed[doc_id] = str(segment) if segment is not None else f"g{generation}"
+    return Layout(generation, placed, legacy)
 
 
 def read_generation(db: Database, generation: str) -> Snapshot:
-    """Raises chromadb's not-found error when the generation is gone (a writer collected it)."""
-    documents = read_documents(db, generation)
-    vectors = db.collection(db.names(generation)[1])
-    chunks = db.call("read the chunks", lambda: read_chunks(db, vectors))
-    return Snapshot(generation, documents, chunks, vectors)
+    """The whole generation, for searching. Raises chromadb's not-found error when it is gone."""
+    layout = read_layout(db, generation)
+    documents = read_documents(db, layout)
+    parts: list[Part] = []
+    chunks: dict[str, dict[str, Any]] = {}
+    for segment, live in layout.by_segment().items():
+        docs_name, chunks_name = db.segment(segment)
+        collection = db.collection(chunks_name)
+        held = _ids(db, db.collection(docs_name))
+        parts.append(Part(segment, collection, frozenset(held) - frozenset(live)))
+        current = is_current(collection.metadata)  # tokens another tokenizer made are made again
+        wanted = set(live)
+        for cid, row in _chunks(db, collection).items():
+            if row.get("doc") in wanted:
+                if not current:
+                    row.pop(TOKENS_KEY, None)
+                chunks[cid] = row
+    return Snapshot(generation, documents, chunks, Segments(parts))
 
 
-def read_documents(db: Database, generation: str) -> dict[str, StoredDocument]:
-    docs = db.collection(db.names(generation)[0])
-    records = db.call("read the documents", lambda: docs.get(include=["documents", "metadatas"]))
-    return {
-        did: StoredDocument.from_record(did, text or "", dict(meta or {}))
-        for did, text, meta in zip(records["ids"], records["documents"], records["metadatas"], strict=True)
-    }
+def read_documents(db: Database, layout: Layout, *, text: bool = True) -> dict[str, StoredDocument]:
+    """The live reports, each from its segment; ``text=False``: their facts only (planning a change)."""
+    include = ["documents", "metadatas"] if text else ["metadatas"]
+    out: dict[str, StoredDocument] = {}
+    for segment, live in layout.by_segment().items():
+        docs = db.collection(db.segment(segment)[0])
+        for batch in batches(live, db.write_batch()):
+            rows: Any = _get(db, docs, batch, include)
+            texts = rows["documents"] if text else [""] * len(rows["ids"])
+            for did, body, meta in zip(rows["ids"], texts, rows["metadatas"], strict=True):
+                out[did] = StoredDocument.from_record(did, body or "", dict(meta or {}))
+    return out
+
+
+def _ids(db: Database, collection: Any) -> list[str]:
+    return list(db.call("read a segment", lambda: collection.get(include=[])["ids"]))
+
+
+def _chunks(db: Database, collection: Any) -> dict[str, dict[str, Any]]:
+    return dict(db.call("read the chunks", lambda: read_chunks(db, collection)))
+
+
+def _get(db: Database, collection: Any, ids: list[str], include: list[str]) -> Any:
+    return db.call("read the documents", lambda: collection.get(ids=ids, include=include))
 
 
 def read_chunks(db: Database, collection: Any) -> dict[str, dict[str, Any]]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from index.loader import Document
 
 if TYPE_CHECKING:
-    from chromadb.api.models.Collection import Collection
+    from index.store.segments import Segments
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ class Snapshot:
     generation: str
     documents: dict[str, StoredDocument]
     chunks: dict[str, dict[str, Any]]  # id → {text, **metadata}
-    vectors: Collection  # the generation's chunks collection (cosine space, no embedding function)
+    vectors: Segments  # the generation's chunks collections (cosine space, no embedding function)
 
     def nearest(self, vector: list[float], n: int, where: dict[str, Any] | None = None) -> dict[str, float]:
         """The ``n`` chunks nearest ``vector`` (``where`` filters on chunk metadata): id → cosine distance.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -10,48 +12,41 @@ from typing import Any
 from core.errors import AssistantError
 from index.chunking import Chunk
 from index.embedding.base import TextEmbedder
-from index.store.client import GEN_KEY, Database, batches
+from index.store.client import GEN_KEY, Database, batches, is_missing
+from index.store.compaction import copy_reports, reusable_vectors, to_move
 from index.store.plan import Plan
-from index.store.records import Snapshot, StoredDocument
+from index.store.reading import Layout, read_layout
+from index.store.records import StoredDocument
+from index.store.tokens import TOKENIZER_KEY, TOKENS_KEY, joined, tokenizer
 
+log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
-_PLACEHOLDER = [1.0]  # the docs collection is never searched by vector
+_PLACEHOLDER = [1.0]  # the docs collections are never searched by vector
 
 
 def write_generation(
-    db: Database, embedder: TextEmbedder, plan: Plan, old: Snapshot | None, *, reembed: bool, say: Progress
+    db: Database, embedder: TextEmbedder, plan: Plan, old: Layout | None, *, reembed: bool, say: Progress
 ) -> str:
-    """A new generation's collections, filled from the plan; not live until ``swap``."""
+    """A new generation: its manifest, and a new segment with the reports this change writes (and any
+    kept ones that ``compaction`` moves); the other kept reports stay in their segments. Not live
+    until ``swap``."""
     generation = format(time.time_ns() // 1000, "x")
-    docs_name, chunks_name = db.names(generation)
+    segment = f"s{generation}"
+    moved = to_move(db, plan.kept, old)
     meta = {"embedding_model": embedder.name}
-    docs = db.create(docs_name, meta)
-    chunks = db.create(chunks_name, meta)
-    if old is not None:
-        _copy_kept(db, old, chunks, plan.kept_ids(reembed))
-    reusable = _vectors_of(db, old, [c.chunk_id for c in plan.new_chunks]) if old is not None and not reembed else {}
-    plan.embedded = _write_new_chunks(db, embedder, chunks, plan, reusable, say)
-    _write_documents(docs, plan.all_docs())
+    if plan.stored or moved:
+        docs_name, chunks_name = db.segment(segment)
+        docs = db.create(docs_name, meta)
+        chunks = db.create(chunks_name, {**meta, TOKENIZER_KEY: tokenizer()})
+        copy_reports(db, moved, docs, chunks)
+        ids = [c.chunk_id for c in plan.new_chunks]
+        reusable = {} if reembed else reusable_vectors(db, old, plan.updated, ids)
+        plan.embedded = _write_new_chunks(db, embedder, chunks, plan, reusable, say)
+        _write_documents(docs, plan.stored)
+    placed = {d: old.placed[d] for d in plan.kept if d not in moved} if old is not None else {}
+    placed |= {d: segment for d in [*moved, *(doc.doc_id for doc in plan.stored)]}
+    _write_manifest(db.create(db.manifest(generation), meta), placed)
     return generation
-
-
-def _copy_kept(db: Database, old: Snapshot, chunks: Any, ids: list[str]) -> None:
-    """Copy what the live generation already holds, vectors included."""
-    for batch in batches(ids, db.write_batch()):
-        rows: Any = old.vectors.get(ids=batch, include=["documents", "metadatas", "embeddings"])
-        chunks.add(
-            ids=rows["ids"], embeddings=rows["embeddings"], documents=rows["documents"], metadatas=rows["metadatas"]
-        )
-
-
-def _vectors_of(db: Database, old: Snapshot, ids: list[str]) -> dict[str, list[float]]:
-    """The vectors the live generation has for these chunk ids (a moved chunk keeps its content hash)."""
-    known = [i for i in ids if i in old.chunks]
-    found: dict[str, list[float]] = {}
-    for batch in batches(known, db.write_batch()):
-        rows: Any = old.vectors.get(ids=batch, include=["embeddings"])
-        found.update({cid: list(map(float, v)) for cid, v in zip(rows["ids"], rows["embeddings"], strict=True)})
-    return found
 
 
 def _write_new_chunks(
@@ -67,7 +62,7 @@ def _write_new_chunks(
             ids=[c.chunk_id for c in batch],
             embeddings=[reusable.get(c.chunk_id) or embedded[c.chunk_id] for c in batch],
             documents=[c.text for c in batch],
-            metadatas=[c.metadata() for c in batch],
+            metadatas=[{**c.metadata(), TOKENS_KEY: joined(c.search_text)} for c in batch],
         )
     return len(to_embed)
 
@@ -78,6 +73,15 @@ def _embed(new: list[Chunk], embedder: TextEmbedder, show_progress: bool) -> dic
         return {}
     vectors = embedder.embed_passages([c.search_text for c in new], show_progress=show_progress)
     return {c.chunk_id: list(map(float, v)) for c, v in zip(new, vectors, strict=True)}
+
+
+def _write_manifest(manifest: Any, placed: dict[str, str]) -> None:
+    """One small record per live report: the segment that holds it."""
+    ids = sorted(placed)
+    for batch in batches(ids, 1000):
+        manifest.add(
+            ids=batch, embeddings=[_PLACEHOLDER for _ in batch], metadatas=[{"segment": placed[d]} for d in batch]
+        )
 
 
 def _write_documents(docs: Any, documents: list[StoredDocument]) -> None:
@@ -110,21 +114,35 @@ def swap(db: Database, previous: str, generation: str, embedding_model: str) -> 
             GEN_KEY: generation,
             "previous": previous,
             "embedding_model": embedding_model,
-            "layout": 2,
+            "layout": 3,
             "changed_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
     )
 
 
 def collect_garbage(db: Database, keep: set[str]) -> None:
-    """Drop generations other than ``keep`` (the live one and the one before, which readers
-    that started before the swap may still be using) and half-written ones from crashes."""
-    prefix = db.generation_prefix
+    """Drop generations other than ``keep`` (the live one and the one before, which readers that
+    started before the swap may still be using), the segments none of them names, and what a crash
+    half-wrote."""
+    named: set[str] = set()
+    for generation in keep:
+        try:
+            named |= set(read_layout(db, generation).placed.values())
+        except Exception as exc:
+            if not is_missing(exc):
+                raise  # never collect what an unreadable manifest may name
+            log.debug("generation %s already collected: %s", generation, exc)
+    ours = re.compile(rf"{re.escape(db.head_name)}-([gs][0-9a-f]+)-(?:docs|chunks)")  # not "report-staging"
     for name in db.collection_names():
-        if name.startswith(prefix) and name[len(prefix) :].rsplit("-", 1)[0] not in keep:
+        match = ours.fullmatch(name)
+        if match is None:
+            continue
+        part = match.group(1)  # "g{generation}" (a manifest, or a layout-2 generation) or "s{segment}"
+        if part not in named and not (part.startswith("g") and part[1:] in keep):
             db.delete(name)
 
 
 def drop(db: Database, generation: str) -> None:
-    for name in db.names(generation):
+    db.delete(db.manifest(generation))
+    for name in db.segment(f"s{generation}"):
         db.delete(name)

@@ -21,6 +21,7 @@ from index.embedding.hash_embedder import HashEmbedder
 from index.library import add_files, list_documents, rebuild, remove_documents, sync_corpus
 from index.loader import load_documents
 from index.store import Library, Snapshot
+from index.store.reading import read_layout
 
 REPORT = Path(__file__).resolve().parents[2] / "data" / "songyuan-2023-plenary-report.txt"
 COUNTY = """青禾县2024年政府工作报告（测试用虚构文本）
@@ -76,6 +77,16 @@ def _chunks(settings: Settings, *paths: Path) -> dict[str, Chunk]:
 
 def _live(settings: Settings, embedder: TextEmbedder) -> Snapshot:
     return Library(settings.store, embedder).read()
+
+
+def _named(library: Library, *generations: str) -> set[str]:
+    """The head and the collections these generations use: their manifests and the segments they name."""
+    db = library.db
+    names = {db.head_name}
+    for generation in generations:
+        names.add(db.manifest(generation))
+        names.update(n for seg in set(read_layout(db, generation).placed.values()) for n in db.segment(seg))
+    return names
 
 
 @pytest.fixture()
@@ -193,12 +204,16 @@ def test_a_crash_while_indexing_leaves_the_previous_index_live(
         add_files(hash_settings, embedder, [_county(tmp_path)])
     after = _live(hash_settings, embedder)
     assert after.generation == before.generation and set(after.chunks) == set(before.chunks)
+    library = Library(hash_settings.store, embedder)
+    crashed = set(library.db.collection_names()) - _named(library, before.generation)
+    assert crashed  # the half-written segment is there …
 
     embedder.fail_after = None
     add_files(hash_settings, embedder, [_county(tmp_path)])
-    names = {c.name for c in Library(hash_settings.store, embedder).client.list_collections()}
-    half_written = [n for n in names if n.startswith(hash_settings.store.collection + "-g")]
-    assert len(half_written) == 4  # the live generation and the one before; the crashed one is gone
+    names = set(library.db.collection_names())
+    live = library.generation()
+    assert names == _named(library, live, before.generation)  # the live generation and the one before …
+    assert not names & crashed  # … and nothing of the crashed one
 
 
 def test_rebuild_re_embeds_everything_into_a_new_generation(
@@ -216,7 +231,7 @@ def test_rebuild_re_embeds_everything_into_a_new_generation(
 def test_the_collections_use_cosine_and_only_our_embedder(hash_settings: Settings, embedder: CountingEmbedder) -> None:
     sync_corpus(hash_settings, embedder)
     library = Library(hash_settings.store, embedder)
-    collection = library.read().vectors
+    (collection,) = library.read().vectors.collections  # one change, one segment
     assert collection.configuration_json["hnsw"]["space"] == "cosine"
     with pytest.raises(ValueError, match="embedding function"):  # chromadb's default model would download weights
         collection.query(query_texts=["查干湖"], n_results=1)
@@ -285,4 +300,4 @@ def test_the_real_model_index_is_up_to_date(assistant, real_settings: Settings) 
     assert result.chunks == assistant.stats().chunks == len(_chunks(real_settings))
     library = Library(real_settings.store, assistant.embedder)
     assert library.head()["embedding_model"] == assistant.embedder.name
-    assert library.read().vectors.configuration_json["hnsw"]["space"] == "cosine"
+    assert all(c.configuration_json["hnsw"]["space"] == "cosine" for c in library.read().vectors.collections)

@@ -14,6 +14,7 @@ from settings_support import make_settings, profiles
 
 from index.embedding.hash_embedder import HashEmbedder
 from index.store import Library
+from index.store.reading import read_layout
 
 CLI = Path(sys.executable).with_name("assistant")
 
@@ -59,12 +60,21 @@ def test_a_killed_indexer_leaves_the_previous_index_live(tmp_path: Path) -> None
 
     after = Library(settings.store, HashEmbedder(settings.embedding)).read()
     assert after.generation == before.generation and after.chunks == before.chunks
-    prefix = f"{settings.store.collection}-g"
-    names = {c.name for c in library.client.list_collections() if c.name.startswith(prefix)}
-    assert len(names) > 2  # the half-written generation is there …
+    half_written = set(library.db.collection_names()) - _named(library, before.generation)
+    assert half_written  # the half-written segment is there …
 
     small = tmp_path / "small.txt"
     small.write_text("青禾县2024年工作报告（虚构）\n\n全县地区生产总值增长6.2%。\n", encoding="utf-8")
     subprocess.run([str(CLI), "index", "add", str(small)], env=env, check=True, capture_output=True, timeout=120)
-    names = {c.name for c in library.client.list_collections() if c.name.startswith(prefix)}
-    assert len(names) == 4  # … until the next change: the live generation and the one before remain
+    names = set(library.db.collection_names())
+    # … until the next change: the live generation and the one before remain, with the segments they name
+    assert names == _named(library, library.generation(), before.generation) and not names & half_written
+
+
+def _named(library: Library, *generations: str) -> set[str]:
+    db = library.db
+    names = {db.head_name}
+    for generation in generations:
+        names.add(db.manifest(generation))
+        names.update(n for seg in set(read_layout(db, generation).placed.values()) for n in db.segment(seg))
+    return names
