@@ -15,11 +15,9 @@ from pathlib import Path
 from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Connection
 
-from assistant.feedback import FILENAME, open_engine, sqlite_url
-from core.errors import StoreUnavailable
+from assistant.feedback import FILENAME, guarded, open_engine, sqlite_url
 from core.settings import Settings
 
 T = TypeVar("T")
@@ -104,15 +102,7 @@ class ConsoleDatabase:
         metadata.create_all(self.engine)
 
     def guarded(self, work: Callable[[], T]) -> T:
-        """Database failures become StoreUnavailable, with the URL (password hidden) for operators."""
-        try:
-            return work()
-        except SQLAlchemyError as exc:
-            shown = make_url(self.url).render_as_string(hide_password=True)
-            raise StoreUnavailable(
-                f"console database {shown} failed: {type(exc).__name__}: {exc}",
-                user_message="数据服务暂时不可用，请稍后再试。",
-            ) from exc
+        return guarded(self.url, "console", work)
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:

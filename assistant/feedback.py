@@ -134,6 +134,18 @@ def _sqlite_engine(url: sa.URL) -> Engine:
     return engine
 
 
+def guarded(url: str, name: str, work: Callable[[], T]) -> T:
+    """Database failures become StoreUnavailable, with the URL (password hidden) for operators."""
+    try:
+        return work()
+    except SQLAlchemyError as exc:
+        shown = make_url(url).render_as_string(hide_password=True)
+        raise StoreUnavailable(
+            f"{name} database {shown} failed: {type(exc).__name__}: {exc}",
+            user_message="数据服务暂时不可用，请稍后再试。",
+        ) from exc
+
+
 class FeedbackStore:
     """``FeedbackStore.from_settings(settings).unanswered()`` lists the latest gaps."""
 
@@ -162,14 +174,7 @@ class FeedbackStore:
         add_missing_columns(self.engine, metadata)  # files from before a column was added keep their rows
 
     def _guarded(self, work: Callable[[], T]) -> T:
-        try:
-            return work()
-        except SQLAlchemyError as exc:
-            shown = make_url(self.url).render_as_string(hide_password=True)
-            raise StoreUnavailable(
-                f"feedback database {shown} failed: {type(exc).__name__}: {exc}",
-                user_message="数据服务暂时不可用，请稍后再试。",
-            ) from exc
+        return guarded(self.url, "feedback", work)
 
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:

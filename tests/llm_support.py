@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import httpx
-from chroma_support import free_port
+from chroma_support import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_ENV = "ASSISTANT_TEST_LLM_MODEL"
@@ -69,11 +69,5 @@ class LlamaServer:
             return False
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        stop_process(self.proc)
         self.proc = None
