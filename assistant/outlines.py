@@ -84,5 +84,5 @@ class Outlines:
             OutlineSearch(documents, self.embedder, self.fusion_weight),
             PassageFinder(self.retriever.passages),
             "\n".join(d.source for d in documents),
-            frozenset().union(*self.retriever.view.vocabulary.values()),
+            self.retriever.view.keyword.terms(),
         )

@@ -85,7 +85,7 @@ class HybridRetriever:
         return report_choice.scope(self.view.places, query, doc)
 
     def only_elsewhere(self, query: str, home: frozenset[str]) -> list[str]:
-        return report_choice.only_elsewhere(self.view.vocabulary, query, home)
+        return report_choice.only_elsewhere(self.view.docs_using, query, home)
 
     def home_documents(self) -> frozenset[str]:
         return report_choice.home_documents(self.view.documents)
@@ -103,26 +103,24 @@ class HybridRetriever:
         scope = "" if isinstance(doc, frozenset) else self.scope(query, doc)
         if not view.passages:
             return SearchResult([], frozenset(named_years(query, self.default_year)), doc=scope)
-        years_by_doc = self._years_by_doc(view, query)
-        fused = self._fused(view, query, scope, within, years_by_doc)
+        fused = self._fused(view, query, scope, within)
         passages = _best(view, fused, k or self.settings.k)
         top_doc = scope or (passages[0].doc if passages else "")
-        years = years_by_doc.get(top_doc) or named_years(query, self.default_year)
+        years = named_years(query, self.year_of(top_doc)) if top_doc else set()
+        years = years or named_years(query, self.default_year)
         return SearchResult(passages, frozenset(years), coverage(view, query, passages[:3]), scope)
 
     def following(self, passage: Passage) -> Passage | None:
         """The next chunk of the same paragraph, if the paragraph goes on."""
         return self.view.paragraphs.following(passage)
 
-    def _fused(
-        self, view: CorpusView, query: str, scope: str, within: frozenset[str] | None, years: dict[str, set[int]]
-    ) -> np.ndarray:
+    def _fused(self, view: CorpusView, query: str, scope: str, within: frozenset[str] | None) -> np.ndarray:
         """Every passage's score: dense and BM25, each scaled to [0, 1], weighted, plus the period
         bonus; -inf for a passage outside the scope."""
         weight = self.settings.fusion_weight
         dense = unit_scale(self._dense(view, query, scope, within))
         keyword = unit_scale(self._keyword(view, query))
-        fused = weight * dense + (1 - weight) * keyword + self._period_bonus(view, years)
+        fused = weight * dense + (1 - weight) * keyword + self._period_bonus(view, query)
         allowed = view.rows_of(within if within is not None else {scope} if scope else None)
         return fused if allowed is None else np.where(allowed, fused, -np.inf)
 
@@ -147,19 +145,15 @@ class HybridRetriever:
     def _keyword(self, view: CorpusView, query: str) -> np.ndarray:
         return view.keyword.scores(tokens(query))
 
-    def _years_by_doc(self, view: CorpusView, query: str) -> dict[str, set[int]]:
-        """'今年' is each report's own year: a 2023 report's 今年 is 2023, a 2024 one's is 2024."""
-        return {
-            d: named_years(query, report_choice.year_of(view.documents, d, self.default_year)) for d in view.documents
-        }
-
-    def _period_bonus(self, view: CorpusView, years: dict[str, set[int]]) -> np.ndarray:
-        """The boost for passages of the period the question names, as each report counts years."""
+    def _period_bonus(self, view: CorpusView, query: str) -> np.ndarray:
+        """The boost for passages of the period the question names, as each report counts years:
+        '今年' is a 2023 report's 2023 and a 2024 one's 2024. Once per distinct report year (a few),
+        not per report."""
         bonus = np.zeros(len(view.passages))
-        for doc, named in years.items():
-            wanted = [str(y) for y in named if str(y) in view.periods]
+        for year in np.unique(view.report_year_of_row).tolist():
+            wanted = [y for y in named_years(query, year or self.default_year) if str(y) in view.periods]
             if wanted:
-                rows = view.doc_rows[doc] & np.isin(view.period_of_row, wanted)
+                rows = (view.report_year_of_row == year) & np.isin(view.period_of_row, wanted)
                 bonus[rows] = self.settings.period_boost
         return bonus
 

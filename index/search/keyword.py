@@ -50,6 +50,15 @@ class KeywordIndex:
         at = self._term.get(token)
         return self.unseen_idf if at is None else float(self._idf[at])
 
+    def terms(self) -> frozenset[str]:
+        """Every word some document uses."""
+        return frozenset(self._term)
+
+    def rows(self, token: str) -> np.ndarray:
+        """The documents (row numbers) that use the word."""
+        at = self._term.get(token)
+        return self._rows[self._bounds[at] : self._bounds[at + 1]] if at is not None else self._rows[:0]
+
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """BM25 score of every document, in corpus order; a repeated query word counts again."""
         out = np.zeros(self.size, dtype=np.float64)

@@ -59,13 +59,17 @@ class CorpusView:
     keyword: KeywordIndex  # BM25 over every chunk's search text
     paragraphs: ParagraphIndex
     row: dict[str, int] = field(default_factory=dict)
-    doc_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
-    period_of_row: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
-    doc_rows: dict[str, np.ndarray] = field(default_factory=dict)
+    # Per row, as small integers (a province's library has 100k rows and 2,000 reports: masks per
+    # report or arrays of strings would cost memory and time on every question): the report's number
+    # in ``doc_ids``, the period the passage is about (0: none) and the year its report looks back on
+    # (0: the report does not say).
+    doc_ids: list[str] = field(default_factory=list)
+    doc_of_row: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    period_of_row: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    report_year_of_row: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     periods: set[str] = field(default_factory=set)
     places: dict[str, str] = field(default_factory=dict)
     known_years: set[int] = field(default_factory=set)
-    vocabulary: dict[str, set[str]] = field(default_factory=dict)  # each report's words
 
     @classmethod
     def of(cls, snapshot: Snapshot, vectors: Any) -> CorpusView:
@@ -73,15 +77,13 @@ class CorpusView:
         passages = [
             passage_from_stored(cid, meta, titles.get(meta["doc"], "")) for cid, meta in sorted(snapshot.chunks.items())
         ]
-        vocabulary: dict[str, set[str]] = {}
-        corpus = _corpus_tokens(snapshot, passages, vocabulary)
+        corpus = _corpus_tokens(snapshot, passages)
         view = cls(
             snapshot=snapshot,
             vectors=vectors,
             passages=passages,
             keyword=KeywordIndex(corpus),  # reads the tokens one chunk at a time
             paragraphs=ParagraphIndex(passages),
-            vocabulary=vocabulary,
         )
         view._index_rows()
         view._index_reports()
@@ -90,9 +92,12 @@ class CorpusView:
     def _index_rows(self) -> None:
         """Row lookups by chunk, report and period, so a query never scans the passages in Python."""
         self.row = {p.chunk_id: i for i, p in enumerate(self.passages)}
-        self.doc_of_row = np.array([p.doc for p in self.passages], dtype=object)
-        self.period_of_row = np.array([p.period for p in self.passages], dtype=object)
-        self.doc_rows = {d: self.doc_of_row == d for d in self.snapshot.documents}
+        self.doc_ids = sorted(self.snapshot.documents)
+        number = {d: i for i, d in enumerate(self.doc_ids)}
+        self.doc_of_row = np.array([number[p.doc] for p in self.passages], dtype=np.int32)
+        self.period_of_row = np.array([_year(p.period) for p in self.passages], dtype=np.int32)
+        years = np.array([self.snapshot.documents[d].year or 0 for d in self.doc_ids], dtype=np.int32)
+        self.report_year_of_row = years[self.doc_of_row] if len(years) else np.zeros(0, dtype=np.int32)
 
     def _index_reports(self) -> None:
         """What choosing a report and judging a year need: places, periods and years."""
@@ -112,16 +117,20 @@ class CorpusView:
         """A mask of the passages of ``docs``; None means every passage."""
         if docs is None:
             return None
-        mask = np.zeros(len(self.passages), dtype=bool)
-        for d in docs:
-            mask |= self.doc_rows.get(d, mask)
-        return mask
+        return np.isin(self.doc_of_row, [i for i, d in enumerate(self.doc_ids) if d in docs])
+
+    def docs_using(self, word: str) -> frozenset[str]:
+        """The reports that use the word (as the keyword index tokenised them)."""
+        return frozenset(self.doc_ids[i] for i in np.unique(self.doc_of_row[self.keyword.rows(word)]))
 
 
-def _corpus_tokens(snapshot: Snapshot, passages: list[Passage], vocabulary: dict[str, set[str]]) -> Iterator[list[str]]:
+def _year(period: str) -> int:
+    return int(period) if period.isdigit() else 0
+
+
+def _corpus_tokens(snapshot: Snapshot, passages: list[Passage]) -> Iterator[list[str]]:
     """Each passage's keyword tokens, as stored with its chunk (jieba only for chunks stored without
-    them), each report's words gathered on the way. The stored strings are dropped once read: the
-    view keeps the keyword index, not the tokens."""
+    them). The stored strings are dropped once read: the view keeps the keyword index, not the tokens."""
     made = 0
     for passage in passages:
         meta = snapshot.chunks[passage.chunk_id]
@@ -130,7 +139,6 @@ def _corpus_tokens(snapshot: Snapshot, passages: list[Passage], vocabulary: dict
         if words is None:
             words = tokens(search_text(passage))
             made += 1
-        vocabulary.setdefault(passage.doc, set()).update(words)
         yield words
     if made:
         log.warning(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from core.errors import UnknownDocument
 from index.store import StoredDocument
@@ -39,15 +39,14 @@ def scope(places: Mapping[str, str], query: str, doc: str | None) -> str:
     return named.pop() if len(named) == 1 else ""
 
 
-def only_elsewhere(vocabulary: Mapping[str, set[str]], query: str, home: frozenset[str]) -> list[str]:
+def only_elsewhere(docs_using: Callable[[str], frozenset[str]], query: str, home: frozenset[str]) -> list[str]:
     """Words of the question that other reports use and the home reports never do
-    ("白鹭湖观鸟节"): the question is about one of those reports, not about home."""
-    at_home = set().union(*(vocabulary.get(d, set()) for d in home))
-    elsewhere = set().union(*(words for d, words in vocabulary.items() if d not in home))
+    ("白鹭湖观鸟节"): the question is about one of those reports, not about home.
+    ``docs_using``: the reports that use a word."""
     words = [
         w
         for w in dict.fromkeys(tokens(query))
-        if len(w) > 1 and not is_time_word(w) and w in elsewhere and w not in at_home
+        if len(w) > 1 and not is_time_word(w) and (users := docs_using(w)) - home and not users & home
     ]
     # One such word is chance ("开工" where home says "开复工"); a name jieba does not know
     # comes in pieces ("白鹭|湖观|鸟节"), so a question about another report brings several.

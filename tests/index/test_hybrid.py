@@ -130,3 +130,24 @@ def test_fusion_weight_one_is_pure_dense_order(hash_assistant) -> None:  # type:
     texts = {p.chunk_id: search_text(p) for p in retriever.passages}
     dense = {cid: float(hash_assistant.embedder.embed_passages([t])[0] @ vector) for cid, t in texts.items()}
     assert ranked[0].chunk_id == max(dense, key=dense.__getitem__)
+
+
+COUNTY = Path(__file__).resolve().parents[1] / "data" / "fictional-qinghe-county-2024.txt"
+
+
+def test_this_year_is_each_reports_own_year_and_words_know_their_reports(hash_assistant) -> None:  # type: ignore[no-untyped-def]
+    from index.library import add_files
+
+    add_files(hash_assistant.settings, hash_assistant.embedder, [COUNTY])
+    retriever = _retriever(hash_assistant, period_boost=1.0)
+    retriever.refresh(force=True)
+    years = {d: retriever.year_of(d) for d in (REPORT.stem, COUNTY.stem)}
+    assert years[REPORT.stem] != years[COUNTY.stem]
+    for doc, year in years.items():
+        result = retriever.search("今年粮食产量", k=3, doc=doc)
+        assert result.years == {year} and {p.period for p in result.passages} == {str(year)}
+    view = retriever.view
+    assert view.docs_using("查干湖") == {REPORT.stem}
+    assert view.docs_using("粮食") == {REPORT.stem, COUNTY.stem}
+    assert view.docs_using("火星") == frozenset()
+    assert retriever.only_elsewhere("青禾县白鹭湖观鸟节的游客有多少？", frozenset({REPORT.stem})) != []

@@ -65,3 +65,10 @@ def test_an_empty_corpus_scores_nothing() -> None:
     assert len(index) == 0
     assert index.scores(["松原"]).shape == (0,)
     assert index.idf("松原") == 0.0
+
+
+def test_rows_and_terms_are_the_postings(report_corpus: list[list[str]]) -> None:
+    index = KeywordIndex(report_corpus)
+    assert index.terms() == frozenset(t for doc in report_corpus for t in doc)
+    for word in ("查干湖", "粮食", "火星"):
+        assert sorted(index.rows(word).tolist()) == [i for i, doc in enumerate(report_corpus) if word in doc]
