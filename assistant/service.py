@@ -145,7 +145,9 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Prepare per-sentence vectors and the outline now (seconds) instead of during the first answers."""
-        self.outlines.current().load_dictionaries()
+        parsed = self.outlines.current()
+        parsed.load_dictionaries()
+        parsed.search.warm()
         self.chain.extractive.warm(self.retriever.passages)
 
     def _generation(self) -> str:

@@ -3,20 +3,22 @@
 Broad questions ("…有什么打算？", "…包括哪几方面？") are about a part of the report, not a sentence
 in it. These reports say what each part is about in its heading and in the first sentence of each
 paragraph, so those are the units searched here (BM25 + e5, fused as the chunk search fuses them),
-beside the chunks. Built per index generation from the parsed reports; a few hundred short texts.
+beside the chunks. Built per index generation from the parsed reports: about one unit per chunk.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
 
 from index.embedding.base import TextEmbedder
 from index.loader import Document
+from index.lru import LRUCache
 from index.outline_tree import OutlineNode, Point, build_outline
 from index.search.keyword import KeywordIndex
-from index.search.ranking import unit_scale
+from index.search.ranking import top_k, unit_scale
 from index.text import is_time_word, tokens
 
 PERIOD_BOOST = 0.25  # the period the question asks about (2023 results or 2024 plans) decides many ties
@@ -67,7 +69,21 @@ def _units(doc: Document, root: OutlineNode) -> list[Unit]:
 
 
 class OutlineSearch:
-    def __init__(self, documents: list[Document], embedder: TextEmbedder, fusion_weight: float = 0.5) -> None:
+    """BM25 over every unit; e5 over the units of at most ``dense_reports`` reports per question: those
+    in scope, or, in a larger library, the ones whose units the question's words match best. A report's
+    unit vectors are computed the first time a question needs them and kept (``cached_reports`` of
+    them), so opening a library of 2,000 reports embeds nothing, and a library of up to ``dense_reports``
+    reports is searched exactly as if every unit were embedded up front."""
+
+    def __init__(
+        self,
+        documents: list[Document],
+        embedder: TextEmbedder,
+        fusion_weight: float = 0.5,
+        *,
+        dense_reports: int = 8,
+        cached_reports: int = 256,
+    ) -> None:
         self.outlines = {doc.doc_id: build_outline(doc) for doc in documents}
         self.units = [unit for doc in documents for unit in _units(doc, self.outlines[doc.doc_id])]
         # Two fields, as BM25F weighs a title above a body: what the unit is called (a heading, a
@@ -75,10 +91,20 @@ class OutlineSearch:
         # heading that names the question's topic.
         self.heading = KeywordIndex(tokens(u.text) for u in self.units)
         self.keyword = KeywordIndex(tokens(u.words) for u in self.units)
-        texts = [u.text for u in self.units]
-        self.vectors = embedder.embed_passages(texts) if texts else np.zeros((0, 1))
         self.embedder = embedder
         self.fusion_weight = fusion_weight
+        self.dense_reports = dense_reports
+        self.doc_ids = [doc.doc_id for doc in documents]
+        number = {d: i for i, d in enumerate(self.doc_ids)}
+        self._doc = np.array([number[u.doc] for u in self.units], dtype=np.int32)
+        self._period = np.array([_year(u.period) for u in self.units], dtype=np.int32)
+        self._section = np.array([u.point is None for u in self.units], dtype=np.float64)
+        self._vectors: LRUCache[int, np.ndarray] = LRUCache(cached_reports)
+        self._embedding = threading.Lock()
+
+    def warm(self) -> None:
+        """Embed the units of the first ``dense_reports`` reports now, not in the first broad question."""
+        self._dense_rows(list(range(min(self.dense_reports, len(self.doc_ids)))), None)
 
     def search(
         self,
@@ -94,16 +120,60 @@ class OutlineSearch:
         ``ignore``: words that say nothing about the topic here (the report's own place, "松原")."""
         if not self.units:
             return []
-        dense = self.vectors @ self.embedder.embed_queries([question])[0]
         words = [t for t in tokens(question) if not is_time_word(t) and t not in ignore]
         keyword = self.keyword.scores(words)
         heading = HEADING_WEIGHT * unit_scale(self.heading.scores(words)) + (1 - HEADING_WEIGHT) * unit_scale(keyword)
+        wanted = [_year(p) for p in periods]
+        allowed = np.ones(len(self.units), dtype=bool)
+        if docs is not None:
+            allowed &= np.isin(self._doc, [i for i, d in enumerate(self.doc_ids) if d in docs])
+        if strict:
+            allowed &= np.isin(self._period, [*wanted, 0])
+        dense = self._dense(question, self._reports_for(heading, allowed))
         fused = self.fusion_weight * unit_scale(dense) + (1 - self.fusion_weight) * heading
-        fused += PERIOD_BOOST * np.array([u.period in periods for u in self.units], dtype=np.float64)
-        fused += SECTION_BOOST * np.array([u.point is None for u in self.units], dtype=np.float64)
-        allowed = np.array(
-            [(docs is None or u.doc in docs) and (not strict or u.period in periods | {""}) for u in self.units]
-        )
+        fused += PERIOD_BOOST * np.isin(self._period, wanted) + SECTION_BOOST * self._section
         fused = np.where(allowed, fused, -np.inf)
-        order = [int(i) for i in np.argsort(-fused)[:k] if np.isfinite(fused[i])]
+        order = [int(i) for i in top_k(fused, k) if np.isfinite(fused[i])]
         return [Match(self.units[i], float(fused[i]), float(dense[i]), float(keyword[i])) for i in order]
+
+    def _reports_for(self, heading: np.ndarray, allowed: np.ndarray) -> list[int]:
+        """The reports whose units e5 compares with the question: all of a small library (the scaling
+        of the dense scores then sees every unit, as it always did); else the allowed ones, up to
+        ``dense_reports``, and past that those with the best-matching heading or lead."""
+        if len(self.doc_ids) <= self.dense_reports:
+            return list(range(len(self.doc_ids)))
+        reports = np.unique(self._doc[allowed])
+        if len(reports) <= self.dense_reports:
+            return reports.tolist()
+        best = np.full(len(self.doc_ids), -np.inf)
+        np.maximum.at(best, self._doc[allowed], heading[allowed])
+        return top_k(best, self.dense_reports).tolist()
+
+    def _dense(self, question: str, reports: list[int]) -> np.ndarray:
+        """Cosine of the question and each unit of ``reports``; the other units get the lowest found."""
+        scores = np.full(len(self.units), np.nan)
+        if reports:
+            query = self.embedder.embed_queries([question])[0]
+            for rows, vectors in self._dense_rows(reports, query):
+                scores[rows] = vectors @ query
+        floor = np.nanmin(scores) if not np.isnan(scores).all() else 0.0
+        return np.nan_to_num(scores, nan=floor)
+
+    def _dense_rows(self, reports: list[int], query: np.ndarray | None) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each report's unit rows and their vectors, embedding (once) those not yet kept."""
+        out = []
+        for report in reports:
+            rows = np.flatnonzero(self._doc == report)
+            vectors = self._vectors.get(report)
+            if vectors is None:
+                with self._embedding:  # one thread embeds a report; the others wait for it
+                    vectors = self._vectors.get(report)
+                    if vectors is None:
+                        vectors = self.embedder.embed_passages([self.units[i].text for i in rows], while_answering=True)
+                        self._vectors.put(report, vectors)
+            out.append((rows, vectors))
+        return out
+
+
+def _year(period: str) -> int:
+    return int(period) if period.isdigit() else 0

@@ -181,3 +181,51 @@ def test_only_the_reports_asked_are_searched(tmp_path: Path, embedder: HashEmbed
 
 def test_an_empty_library_finds_nothing(embedder: HashEmbedder) -> None:
     assert OutlineSearch([], embedder).search("有什么成绩？") == []
+
+
+class _Counting(HashEmbedder):
+    """The hash embedder, counting the passages it embeds."""
+
+    embedded = 0
+
+    def encode(self, texts: list[str], *, threads: int, show_progress: bool = False):  # type: ignore[no-untyped-def]
+        if texts and texts[0].startswith("passage: "):
+            self.embedded += len(texts)
+        return super().encode(texts, threads=threads, show_progress=show_progress)
+
+
+def _library(tmp_path: Path, reports: int) -> list[Document]:
+    """``reports`` copies of the county report under other names (a province's library in small)."""
+    source = _markdown(tmp_path / "qinghe.md").read_text(encoding="utf-8")
+    paths = []
+    for n in range(reports):
+        path = tmp_path / f"county-{n}.md"
+        path.write_text(source.replace("青禾县", f"第{n}县"), encoding="utf-8")
+        paths.append(path)
+    return [load_document(p) for p in paths]
+
+
+def test_opening_embeds_nothing_and_a_question_embeds_only_the_reports_it_compares(tmp_path: Path) -> None:
+    docs = _library(tmp_path, 12)
+    counting = _Counting(EmbeddingSettings(provider="hash", model="hash-embedder", materialise="none"))
+    search = OutlineSearch(docs, counting, dense_reports=3)
+    assert counting.embedded == 0
+    per_report = len(search.units) // 12
+    found = search.search("白鹭湖湿地有什么成绩？", docs=frozenset({docs[5].doc_id}))
+    assert {m.unit.doc for m in found} == {docs[5].doc_id}
+    assert counting.embedded == per_report  # the one report in scope
+    search.search("白鹭湖湿地有什么成绩？", docs=frozenset({docs[5].doc_id}))
+    assert counting.embedded == per_report  # kept
+    search.search("粮食生产有什么打算？")  # the whole library: the 3 best-matching reports
+    assert counting.embedded <= 4 * per_report
+
+
+def test_a_small_library_ranks_as_if_every_unit_were_embedded(tmp_path: Path, embedder: HashEmbedder) -> None:
+    docs = _library(tmp_path, 4)
+    lazy = OutlineSearch(docs, embedder, dense_reports=4)
+    lazy.warm()
+    question, scope = "项目建设有什么成绩？", frozenset({docs[1].doc_id})
+    texts = [u.text for u in lazy.units]
+    every = embedder.embed_passages(texts) @ embedder.embed_queries([question])[0]
+    found = lazy.search(question, docs=scope, k=50)
+    assert [m.dense for m in found] == pytest.approx([float(every[lazy.units.index(m.unit)]) for m in found])
