@@ -86,6 +86,11 @@ class EmbeddingSettings(Section):
         description="Inference engine for the folder: onnx (ONNX Runtime, exported once into <model>/onnx/, "
         "about 2x faster on CPU, same vectors) or torch (needed for device: cuda/mps).",
     )
+    precision: Literal["float32", "int8"] = Field(
+        "float32",
+        description="Weights of the ONNX runtime: int8 (quantised once into <model>/onnx/model.int8.onnx: about "
+        "2x faster, a quarter of the memory, vectors at cosine ~0.997) or float32. A change re-embeds the library.",
+    )
     device: str = Field("cpu", description="torch device (torch runtime only): cpu, cuda, cuda:0, mps.")
     batch_size: int = Field(16, ge=1, le=1024, description="Passages embedded per model call while indexing.")
     query_threads: int = Field(

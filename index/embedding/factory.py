@@ -20,6 +20,8 @@ def make_embedder(settings: EmbeddingSettings, progress: Progress | None = None)
             from index.embedding.torch_embedder import SentenceTransformerEmbedder
 
             fast = _onnx_embedder(settings, progress) if settings.runtime == "onnx" else None
+            if fast is None and settings.precision == "int8":
+                log.warning("embedding.precision int8 needs the onnx runtime on cpu: torch runs float32")
             return fast or SentenceTransformerEmbedder(settings, progress)
         case "hash":
             from index.embedding.hash_embedder import HashEmbedder

@@ -27,12 +27,12 @@ def ensure_model(settings: EmbeddingSettings, progress: Progress | None = None) 
 
 
 def prepare_model(settings: EmbeddingSettings, progress: Progress | None = None) -> None:
-    """Put on disk what loading the model needs (the e5 folder, its ONNX export), without loading it."""
+    """Put on disk what loading the model needs (the e5 folder, its ONNX file), without loading it."""
     if settings.provider != "sentence_transformers":
         return
     folder = Path(ensure_model(settings, progress))
     if settings.runtime == "onnx" and settings.device == "cpu" and folder.is_dir():
-        from index.embedding.onnx_export import NotExportable, export_onnx
+        from index.embedding.onnx_export import NotExportable, onnx_model
 
         with suppress(NotExportable, ImportError):  # then each process falls back to torch and says why
-            export_onnx(folder, progress or to_stderr)
+            onnx_model(folder, settings.precision, progress or to_stderr)

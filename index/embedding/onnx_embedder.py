@@ -16,7 +16,7 @@ import numpy as np
 
 from core.settings import EmbeddingSettings
 from index.embedding.base import TextEmbedder
-from index.embedding.onnx_export import export_onnx
+from index.embedding.onnx_export import onnx_model
 
 _MAX_TOKENS_PER_RUN = 16 * 512  # padding waste stays small: texts are sorted by length first
 
@@ -27,7 +27,7 @@ class OnnxEmbedder(TextEmbedder):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        model = export_onnx(folder, say)
+        model = onnx_model(folder, settings.precision, say)
         config = _read_json(folder / "sentence_bert_config.json")
         self.lowercase = bool(config.get("do_lower_case", False))
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
@@ -48,8 +48,10 @@ class OnnxEmbedder(TextEmbedder):
     @property
     def name(self) -> str:
         # The same vector space as the torch runtime (cosine >= 0.99999): an index built by either serves both.
+        # int8 vectors are close to them but not the same: an index built with one is re-embedded for the other.
         model = self.settings.model.rstrip("/").rsplit("/", 1)[-1]
-        return f"sentence_transformers:{model}:{self.settings.passage_prompt}"
+        precision = ":int8" if self.settings.precision == "int8" else ""
+        return f"sentence_transformers:{model}{precision}:{self.settings.passage_prompt}"
 
     def encode(self, texts: list[str], *, threads: int, show_progress: bool = False) -> np.ndarray:
         out = np.zeros((len(texts), self._dimension()), dtype=np.float32)

@@ -48,6 +48,16 @@ def weights_stamp(folder: Path) -> str:
     raise NotExportable(f"{folder}: no model.safetensors or pytorch_model.bin")
 
 
+def onnx_model(folder: Path, precision: str, say: Callable[[str], None]) -> Path:
+    """The file ONNX Runtime loads for ``precision``: the export, or its int8 quantisation."""
+    exported = export_onnx(folder, say)
+    if precision != "int8":
+        return exported
+    from index.embedding.onnx_int8 import quantise_int8
+
+    return quantise_int8(exported, folder, say)
+
+
 def export_onnx(folder: Path, say: Callable[[str], None]) -> Path:
     """The folder's ONNX file, exported on first use (written beside it, then renamed into place)."""
     target, stamp_file = folder / ONNX_FILE, folder / ONNX_FILE.with_suffix(".source")

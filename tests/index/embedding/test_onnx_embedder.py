@@ -40,6 +40,25 @@ def test_onnx_vectors_equal_torch_vectors_on_the_report(assistant, real_settings
 
 
 @pytest.mark.slow
+def test_int8_weights_are_their_own_vector_space_close_to_float32(assistant, real_settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    """Quantised once beside the export; an index built with one precision is re-embedded for the other."""
+    exact = make_embedder(real_settings.embedding)
+    small = make_embedder(real_settings.embedding.model_copy(update={"precision": "int8"}))
+    assert isinstance(small, OnnxEmbedder) and small.name != exact.name and small.name.endswith("int8:passage: ")
+    int8_file = Path(real_settings.embedding.model) / "onnx" / "model.int8.onnx"
+    assert int8_file.stat().st_size < (int8_file.parent / "model.onnx").stat().st_size / 3
+    chunks = [c for d in load_documents(real_settings.corpus.paths) for c in chunk_document(d, real_settings.chunking)]
+    texts = [c.search_text for c in chunks[:24]]
+    cosine = np.sum(small.embed_passages(texts) * exact.embed_passages(texts), axis=1)
+    assert 0.98 < float(np.min(cosine)) < 0.99999  # close, and not the same vectors
+    questions = ["2023年前三季度松原市GDP增长了多少？", "查干湖的水质怎么样？"]
+    # dense alone: float32's nearest passage is among int8's three nearest (bench_quantization judges answers)
+    near = np.argsort(-(small.embed_queries(questions) @ small.embed_passages(texts).T), axis=1)[:, :3]
+    best = (exact.embed_queries(questions) @ exact.embed_passages(texts).T).argmax(axis=1)
+    assert all(b in row for b, row in zip(best, near, strict=True))
+
+
+@pytest.mark.slow
 def test_a_batch_split_over_threads_keeps_its_order(assistant, real_settings: Settings) -> None:  # type: ignore[no-untyped-def]
     fast = make_embedder(real_settings.embedding)
     texts = [f"passage: 第{n}段" + "松原市" * (n % 7) for n in range(40)]
