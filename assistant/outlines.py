@@ -81,7 +81,12 @@ class Outlines:
             generation,
             documents,
             {d.doc_id: d.source for d in documents},
-            OutlineSearch(documents, self.embedder, self.fusion_weight),
+            OutlineSearch(
+                documents,
+                self.embedder,
+                self.fusion_weight,
+                stored_tokens=self.retriever.library.outline_tokens(generation),
+            ),
             PassageFinder(self.retriever.passages),
             "\n".join(d.source for d in documents),
             self.retriever.view.keyword.terms(),

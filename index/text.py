@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from functools import lru_cache
+from importlib.metadata import version
 
 # Function words and question words carry no topic; everything else is kept.
 STOPWORDS = frozenset(
@@ -31,6 +33,13 @@ def _jieba():  # type: ignore[no-untyped-def]
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     return jieba
+
+
+@lru_cache(maxsize=1)
+def tokenizer() -> str:
+    """Names what ``tokens`` depends on: jieba's version and our stopwords (stored tokens say it)."""
+    stops = hashlib.sha256(" ".join(sorted(STOPWORDS)).encode("utf-8")).hexdigest()[:8]
+    return f"jieba-{version('jieba')}-search-{stops}"
 
 
 def tokens(text: str) -> list[str]:

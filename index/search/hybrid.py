@@ -22,6 +22,8 @@ from index.search.ranking import top_k, unit_scale
 from index.store import Library, StoredDocument
 from index.text import is_time_word, named_years, tokens
 
+# A search within reports of at most this many chunks scores their vectors in numpy, not in chroma.
+SCOPED_ROWS = 2000
 Scope = str | frozenset[str] | None  # one report's id (validated), a set of reports, or the whole library
 
 
@@ -125,22 +127,38 @@ class HybridRetriever:
         return fused if allowed is None else np.where(allowed, fused, -np.inf)
 
     def _dense(self, view: CorpusView, query: str, doc: str, within: frozenset[str] | None = None) -> np.ndarray:
-        """Cosine similarity for chroma's nearest candidates; the others get the lowest one found."""
-        vector = self.embedder.embed_queries([query])[0].tolist()
+        """Cosine similarity for the nearest candidates (chroma's, or numpy's over the few reports in
+        scope); the others get the lowest one found."""
+        vector = self.embedder.embed_queries([query])[0]
         n = min(self.settings.candidates, len(view.passages))
-        where = {"doc": doc} if doc else {"doc": {"$in": sorted(within)}} if within else None
-        try:
-            # Ids and distances only: the passages are in memory, fetching their text and metadata costs 3x.
-            found = view.vectors.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
-        except Exception as exc:
-            raise StoreUnavailable(f"vector search failed: {type(exc).__name__}: {exc}") from exc
+        docs = frozenset({doc}) if doc else within
         scores = np.full(len(view.passages), np.nan, dtype=np.float64)
-        for cid, distance in zip(found["ids"][0], found["distances"][0], strict=True):
-            row = view.row.get(cid)  # a chunk of a newer generation than this view: not ours
-            if row is not None:
-                scores[row] = 1.0 - distance  # cosine space: similarity = 1 - distance
+        scoped = view.vectors_of(docs, SCOPED_ROWS) if docs else None
+        if scoped is not None:
+            rows, vectors = scoped
+            similarity = vectors @ vector
+            best = top_k(similarity, n)
+            scores[rows[best]] = similarity[best]
+        else:
+            for row, similarity in self._nearest(view, vector, n, docs):
+                scores[row] = similarity
         floor = np.nanmin(scores) if not np.isnan(scores).all() else 0.0
         return np.nan_to_num(scores, nan=floor)
+
+    @staticmethod
+    def _nearest(view: CorpusView, vector: np.ndarray, n: int, docs: frozenset[str] | None) -> list[tuple[int, float]]:
+        """Chroma's ``n`` nearest chunks (of ``docs``, if given): (row, cosine similarity)."""
+        where = None if not docs else {"doc": next(iter(docs))} if len(docs) == 1 else {"doc": {"$in": sorted(docs)}}
+        try:
+            # Ids and distances only: the passages are in memory, fetching their text and metadata costs 3x.
+            found = view.vectors.query(
+                query_embeddings=[vector.tolist()], n_results=n, where=where, include=["distances"]
+            )
+        except Exception as exc:
+            raise StoreUnavailable(f"vector search failed: {type(exc).__name__}: {exc}") from exc
+        # A chunk of a newer generation than this view is not ours; cosine space: similarity = 1 - distance.
+        pairs = zip(found["ids"][0], found["distances"][0], strict=True)
+        return [(view.row[cid], 1.0 - distance) for cid, distance in pairs if cid in view.row]
 
     def _keyword(self, view: CorpusView, query: str) -> np.ndarray:
         return view.keyword.scores(tokens(query))

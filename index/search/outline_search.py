@@ -9,6 +9,7 @@ beside the chunks. Built per index generation from the parsed reports: about one
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +17,8 @@ import numpy as np
 from index.embedding.base import TextEmbedder
 from index.loader import Document
 from index.lru import LRUCache
-from index.outline_tree import OutlineNode, Point, build_outline
+from index.outline_tree import build_outline
+from index.outline_units import Unit, tokenise, units_of, unpacked_tokens
 from index.search.keyword import KeywordIndex
 from index.search.ranking import top_k, unit_scale
 from index.text import is_time_word, tokens
@@ -29,22 +31,6 @@ HEADING_WEIGHT = 0.6  # of the keyword side: the heading or lead, against the pa
 
 
 @dataclass(frozen=True)
-class Unit:
-    """A searchable part of an outline: a section (``point`` None) or one paragraph's lead."""
-
-    doc: str
-    node: OutlineNode  # the section, or the section holding the paragraph
-    point: Point | None
-    text: str  # the title or the lead sentence: what e5 compares with the question
-    words: str  # what BM25 reads: the title, or the lead and the paragraph it opens
-    body: str = ""  # all the text the unit stands for: its paragraph, or its section's span
-
-    @property
-    def period(self) -> str:
-        return self.node.period
-
-
-@dataclass(frozen=True)
 class Match:
     unit: Unit
     score: float  # fused, for ranking
@@ -52,28 +38,13 @@ class Match:
     keyword: float  # BM25, unscaled
 
 
-def _units(doc: Document, root: OutlineNode) -> list[Unit]:
-    units = []
-    for node in root.walk():
-        if node.level and node.title:
-            units.append(Unit(doc.doc_id, node, None, node.title, node.title, doc.source[node.start : node.end]))
-        for point in node.points:
-            if point.lead:
-                # The lead names the point; the paragraph's own words ("文艺演出" under "文体惠民工程")
-                # let a question in other words find it. The lead counts twice. e5 reads the point in
-                # a few words: a long first sentence (an introduction) is close to every question.
-                body = doc.source[point.start : point.end]
-                words = f"{point.lead} {point.lead} {body}"
-                units.append(Unit(doc.doc_id, node, point, point.phrase or point.lead, words, body))
-    return units
-
-
 class OutlineSearch:
     """BM25 over every unit; e5 over the units of at most ``dense_reports`` reports per question: those
     in scope, or, in a larger library, the ones whose units the question's words match best. A report's
     unit vectors are computed the first time a question needs them and kept (``cached_reports`` of
     them), so opening a library of 2,000 reports embeds nothing, and a library of up to ``dense_reports``
-    reports is searched exactly as if every unit were embedded up front."""
+    reports is searched exactly as if every unit were embedded up front. ``stored_tokens``: each
+    report's unit tokens as the library stored them (``index.outline_units``); jieba for the others."""
 
     def __init__(
         self,
@@ -81,16 +52,24 @@ class OutlineSearch:
         embedder: TextEmbedder,
         fusion_weight: float = 0.5,
         *,
+        stored_tokens: Mapping[str, str] | None = None,
         dense_reports: int = 8,
         cached_reports: int = 256,
     ) -> None:
         self.outlines = {doc.doc_id: build_outline(doc) for doc in documents}
-        self.units = [unit for doc in documents for unit in _units(doc, self.outlines[doc.doc_id])]
+        by_report = [units_of(doc, self.outlines[doc.doc_id]) for doc in documents]
+        self.units = [unit for units in by_report for unit in units]
+        stored = stored_tokens or {}
+        made = [
+            pair
+            for doc, units in zip(documents, by_report, strict=True)
+            for pair in unpacked_tokens(stored.get(doc.doc_id), units) or tokenise(units)
+        ]
         # Two fields, as BM25F weighs a title above a body: what the unit is called (a heading, a
         # lead) and what its paragraph says. A rare word in a long paragraph must not outweigh the
         # heading that names the question's topic.
-        self.heading = KeywordIndex(tokens(u.text) for u in self.units)
-        self.keyword = KeywordIndex(tokens(u.words) for u in self.units)
+        self.heading = KeywordIndex(text for text, _ in made)
+        self.keyword = KeywordIndex(words for _, words in made)
         self.embedder = embedder
         self.fusion_weight = fusion_weight
         self.dense_reports = dense_reports

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from index.outline_units import OUTLINE_SUFFIX
 from index.store.client import Database, batches
 from index.store.reading import Layout
 from index.store.records import StoredDocument
@@ -54,7 +55,8 @@ def copy_reports(db: Database, moved: dict[str, str], docs: Any, chunks: Any) ->
     for seg, doc_ids in by_segment.items():
         old_docs, old_chunks = (db.collection(name) for name in db.segment(seg))
         current = is_current(old_chunks.metadata)
-        for batch in batches(sorted(doc_ids), db.write_batch()):
+        records = sorted(doc_ids) + sorted(d + OUTLINE_SUFFIX for d in doc_ids)  # reports and their outlines
+        for batch in batches(records, db.write_batch()):
             rows: Any = old_docs.get(ids=batch, include=["documents", "metadatas"])
             embeddings = [_PLACEHOLDER for _ in rows["ids"]]
             docs.add(ids=rows["ids"], embeddings=embeddings, documents=rows["documents"], metadatas=rows["metadatas"])

@@ -21,7 +21,7 @@ from index.embedding.base import TextEmbedder
 from index.store import writing
 from index.store.client import GEN_KEY, Database, is_missing, where
 from index.store.plan import plan_change
-from index.store.reading import Layout, read_documents, read_generation, read_layout
+from index.store.reading import Layout, read_documents, read_generation, read_layout, read_outline_tokens
 from index.store.records import Incoming, IndexReport, Snapshot, StoredDocument
 from index.store.tokens import is_current
 
@@ -78,6 +78,15 @@ class Library:
                     raise StoreUnavailable(f"generation {generation} vanished while reading: {exc}") from exc
                 log.info("generation %s was replaced while reading; reading the new one", generation)
         raise AssertionError("unreachable")
+
+    def outline_tokens(self, generation: str) -> dict[str, str]:
+        """The generation's reports' outline tokens as stored; none when the generation is gone."""
+        try:
+            return read_outline_tokens(self.db, read_layout(self.db, generation))
+        except Exception as exc:
+            if not is_missing(exc):
+                raise
+            return {}
 
     def documents(self) -> list[StoredDocument]:
         generation = self.generation()

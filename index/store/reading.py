@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from index.outline_units import OUTLINE_SUFFIX
 from index.store.client import Database, batches
 from index.store.records import Snapshot, StoredDocument
 from index.store.segments import Part, Segments
@@ -76,8 +77,24 @@ def read_documents(db: Database, layout: Layout, *, text: bool = True) -> dict[s
     return out
 
 
+def read_outline_tokens(db: Database, layout: Layout) -> dict[str, str]:
+    """Each live report's outline tokens as stored (``index.outline_units``); reports written before
+    they were kept have none."""
+    out: dict[str, str] = {}
+    for segment, live in layout.by_segment().items():
+        docs = db.collection(db.segment(segment)[0])
+        for batch in batches([d + OUTLINE_SUFFIX for d in live], db.write_batch()):
+            rows: Any = _get(db, docs, batch, ["documents"])
+            out |= {
+                rid.removesuffix(OUTLINE_SUFFIX): body for rid, body in zip(rows["ids"], rows["documents"], strict=True)
+            }
+    return out
+
+
 def _ids(db: Database, collection: Any) -> list[str]:
-    return list(db.call("read a segment", lambda: collection.get(include=[])["ids"]))
+    """The reports a segment holds (not their outline records)."""
+    ids = db.call("read a segment", lambda: collection.get(include=[])["ids"])
+    return [i for i in ids if not i.endswith(OUTLINE_SUFFIX)]
 
 
 def _chunks(db: Database, collection: Any) -> dict[str, dict[str, Any]]:

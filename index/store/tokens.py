@@ -9,23 +9,15 @@ when read, and stored by the next change to the library, which writes every chun
 
 from __future__ import annotations
 
-import hashlib
-from functools import lru_cache
-from importlib.metadata import version
 from typing import Any
 
 from index.chunking import context_text
-from index.text import STOPWORDS, tokens
+from index.text import tokenizer, tokens
 
 TOKENS_KEY = "tokens"  # in each chunk's metadata
-TOKENIZER_KEY = "tokenizer"  # in the chunks collection's metadata
+TOKENIZER_KEY = "tokenizer"  # in the chunks collection's metadata: index.text.tokenizer()
 
-
-@lru_cache(maxsize=1)
-def tokenizer() -> str:
-    """Names what the tokens depend on: jieba's version and our stopwords."""
-    stops = hashlib.sha256(" ".join(sorted(STOPWORDS)).encode("utf-8")).hexdigest()[:8]
-    return f"jieba-{version('jieba')}-search-{stops}"
+__all__ = ["TOKENIZER_KEY", "TOKENS_KEY", "is_current", "joined", "stored_tokens", "tokenizer", "with_tokens"]
 
 
 def joined(search_text: str) -> str:

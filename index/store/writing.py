@@ -12,6 +12,8 @@ from typing import Any
 from core.errors import AssistantError
 from index.chunking import Chunk
 from index.embedding.base import TextEmbedder
+from index.loader import document_from_stored
+from index.outline_units import OUTLINE_SUFFIX, packed_tokens
 from index.store.client import GEN_KEY, Database, batches, is_missing
 from index.store.compaction import copy_reports, reusable_vectors, to_move
 from index.store.plan import Plan
@@ -85,6 +87,7 @@ def _write_manifest(manifest: Any, placed: dict[str, str]) -> None:
 
 
 def _write_documents(docs: Any, documents: list[StoredDocument]) -> None:
+    """Each report's text and facts, and beside it (``index.outline_units``) its outline's tokens."""
     records = sorted(documents, key=lambda d: d.doc_id)
     if records:
         docs.add(
@@ -92,6 +95,12 @@ def _write_documents(docs: Any, documents: list[StoredDocument]) -> None:
             embeddings=[_PLACEHOLDER for _ in records],
             documents=[d.text for d in records],
             metadatas=[d.metadata() for d in records],
+        )
+        docs.add(
+            ids=[d.doc_id + OUTLINE_SUFFIX for d in records],
+            embeddings=[_PLACEHOLDER for _ in records],
+            documents=[packed_tokens(document_from_stored(d)) for d in records],
+            metadatas=[{"outline_of": d.doc_id} for d in records],
         )
 
 

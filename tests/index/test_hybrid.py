@@ -151,3 +151,22 @@ def test_this_year_is_each_reports_own_year_and_words_know_their_reports(hash_as
     assert view.docs_using("粮食") == {REPORT.stem, COUNTY.stem}
     assert view.docs_using("火星") == frozenset()
     assert retriever.only_elsewhere("青禾县白鹭湖观鸟节的游客有多少？", frozenset({REPORT.stem})) != []
+
+
+def test_a_scoped_search_scores_its_reports_vectors_as_chroma_would(  # type: ignore[no-untyped-def]
+    hash_assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.library import add_files
+    from index.search import hybrid
+
+    add_files(hash_assistant.settings, hash_assistant.embedder, [COUNTY])
+    retriever = _retriever(hash_assistant)
+    retriever.refresh(force=True)
+    view = retriever.view
+    for scope in (frozenset({COUNTY.stem}), frozenset({COUNTY.stem, REPORT.stem})):
+        numpy_side = retriever._dense(view, "粮食产量", "", scope)
+        monkeypatch.setattr(hybrid, "SCOPED_ROWS", 0)  # chroma's filtered search instead
+        chroma_side = retriever._dense(view, "粮食产量", "", scope)
+        monkeypatch.undo()
+        rows = view.rows_of(scope)
+        assert numpy_side[rows] == pytest.approx(chroma_side[rows], abs=1e-5)
