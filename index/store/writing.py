@@ -38,7 +38,7 @@ def write_generation(
     meta = {"embedding_model": embedder.name}
     if plan.stored or moved:
         docs_name, chunks_name = db.segment(segment)
-        docs = db.create(docs_name, meta)
+        docs = db.create(docs_name, meta, records=True)
         chunks = db.create(chunks_name, {**meta, TOKENIZER_KEY: tokenizer()})
         copy_reports(db, moved, docs, chunks)
         ids = [c.chunk_id for c in plan.new_chunks]
@@ -47,7 +47,7 @@ def write_generation(
         _write_documents(docs, plan.stored)
     placed = {d: old.placed[d] for d in plan.kept if d not in moved} if old is not None else {}
     placed |= {d: segment for d in [*moved, *(doc.doc_id for doc in plan.stored)]}
-    _write_manifest(db.create(db.manifest(generation), meta), placed)
+    _write_manifest(db.create(db.manifest(generation), meta, records=True), placed)
     return generation
 
 
