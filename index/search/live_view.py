@@ -88,6 +88,8 @@ class CorpusView:
         )
         view._index_rows()
         view._index_reports()
+        # The passages hold what searching needs; the rows as read would double the memory (100k dicts).
+        snapshot.chunks.clear()
         return view
 
     def _index_rows(self) -> None:
