@@ -25,20 +25,30 @@ class Parsed:
     sources: dict[str, str]
     search: OutlineSearch
     finder: PassageFinder
-    text: str  # every report's text, for "does the library use this word at all"
     words: frozenset[str]  # every report's search tokens (jieba), for dictionaries keyed by words
 
+    # Over each report's text in turn: one string of the whole library would be another copy of it.
     def uses(self, word: str) -> bool:
-        return bool(word) and word in self.text
+        """Does the library use this word at all?"""
+        return bool(word) and any(word in source for source in self.sources.values())
+
+    def count(self, word: str, enough: int | None = None) -> int:
+        """How often the library says the word (counting stops past ``enough``)."""
+        total = 0
+        for source in self.sources.values():
+            total += source.count(word)
+            if enough is not None and total > enough:
+                break
+        return total
 
     def is_rare(self, word: str) -> bool:
         """Said once or twice in the whole library: a detail, not what a part of a report is about."""
-        return 0 < self.text.count(word) <= 2
+        return 0 < self.count(word, enough=2) <= 2
 
     @cached_property
     def english(self) -> EnglishBridge:
         """English questions into the Chinese words these reports use (the dictionary loads on first use)."""
-        return EnglishBridge(self.words.__contains__, self.text.count)
+        return EnglishBridge(self.words.__contains__, self.count)
 
     def load_dictionaries(self) -> None:
         """The synonym groups and the English dictionary, loaded now rather than on the first question
@@ -53,7 +63,7 @@ class Parsed:
     @cached_property
     def characters(self) -> frozenset[str]:
         """Every character the reports use (all Simplified: see question_text.to_simplified)."""
-        return frozenset(self.text)
+        return frozenset().union(*map(frozenset, self.sources.values()))
 
 
 class Outlines:
@@ -88,6 +98,5 @@ class Outlines:
                 stored_tokens=self.retriever.library.outline_tokens(generation),
             ),
             PassageFinder(self.retriever.passages),
-            "\n".join(d.source for d in documents),
             self.retriever.view.keyword.terms(),
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from index.loader import Document
@@ -31,8 +31,25 @@ class Unit:
     node: OutlineNode  # the section, or the section holding the paragraph
     point: Point | None
     text: str  # the title or the lead sentence: what e5 compares with the question
-    words: str  # what BM25 reads: the title, or the lead and the paragraph it opens
-    body: str = ""  # all the text the unit stands for: its paragraph, or its section's span
+    # The report's text (the one string, not a copy) and the unit's span of it: a section's span holds
+    # its subsections', so copies would hold a library's text several times over (GBs at 2,000 reports).
+    source: str = field(default="", repr=False)
+    start: int = 0
+    end: int = 0
+
+    @property
+    def body(self) -> str:
+        """All the text the unit stands for: its paragraph, or its section's span."""
+        return self.source[self.start : self.end]
+
+    @property
+    def words(self) -> str:
+        """What BM25 reads: the title, or the lead and the paragraph it opens. The lead names the point;
+        the paragraph's own words ("文艺演出" under "文体惠民工程") let a question in other words find
+        it. The lead counts twice."""
+        if self.point is None:
+            return self.text
+        return f"{self.point.lead} {self.point.lead} {self.body}"
 
     @property
     def period(self) -> str:
@@ -43,15 +60,14 @@ def units_of(doc: Document, root: OutlineNode) -> list[Unit]:
     units = []
     for node in root.walk():
         if node.level and node.title:
-            units.append(Unit(doc.doc_id, node, None, node.title, node.title, doc.source[node.start : node.end]))
+            units.append(Unit(doc.doc_id, node, None, node.title, doc.source, node.start, node.end))
         for point in node.points:
             if point.lead:
-                # The lead names the point; the paragraph's own words ("文艺演出" under "文体惠民工程")
-                # let a question in other words find it. The lead counts twice. e5 reads the point in
-                # a few words: a long first sentence (an introduction) is close to every question.
-                body = doc.source[point.start : point.end]
-                words = f"{point.lead} {point.lead} {body}"
-                units.append(Unit(doc.doc_id, node, point, point.phrase or point.lead, words, body))
+                # e5 reads the point in a few words: a long first sentence (an introduction) is close to
+                # every question.
+                units.append(
+                    Unit(doc.doc_id, node, point, point.phrase or point.lead, doc.source, point.start, point.end)
+                )
     return units
 
 

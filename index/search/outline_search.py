@@ -8,7 +8,6 @@ beside the chunks. Built per index generation from the parsed reports: about one
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -39,12 +38,11 @@ class Match:
 
 
 class OutlineSearch:
-    """BM25 over every unit; e5 over the units of at most ``dense_reports`` reports per question: those
-    in scope, or, in a larger library, the ones whose units the question's words match best. A report's
-    unit vectors are computed the first time a question needs them and kept (``cached_reports`` of
-    them), so opening a library of 2,000 reports embeds nothing, and a library of up to ``dense_reports``
-    reports is searched exactly as if every unit were embedded up front. ``stored_tokens``: each
-    report's unit tokens as the library stored them (``index.outline_units``); jieba for the others."""
+    """BM25 over every unit; e5 over every unit of a library of up to ``dense_reports`` reports (as it
+    always was), and in a larger one over the ``dense_units`` units the question's words match best.
+    A unit is embedded the first time a question needs it and kept (``cached_units``), so opening a
+    library of 2,000 reports embeds nothing. ``stored_tokens``: each report's unit tokens as the
+    library stored them (``index.outline_units``); jieba for the others."""
 
     def __init__(
         self,
@@ -54,7 +52,8 @@ class OutlineSearch:
         *,
         stored_tokens: Mapping[str, str] | None = None,
         dense_reports: int = 8,
-        cached_reports: int = 256,
+        dense_units: int = 32,
+        cached_units: int = 65536,
     ) -> None:
         self.outlines = {doc.doc_id: build_outline(doc) for doc in documents}
         by_report = [units_of(doc, self.outlines[doc.doc_id]) for doc in documents]
@@ -73,17 +72,18 @@ class OutlineSearch:
         self.embedder = embedder
         self.fusion_weight = fusion_weight
         self.dense_reports = dense_reports
+        self.dense_units = dense_units
         self.doc_ids = [doc.doc_id for doc in documents]
         number = {d: i for i, d in enumerate(self.doc_ids)}
         self._doc = np.array([number[u.doc] for u in self.units], dtype=np.int32)
         self._period = np.array([_year(u.period) for u in self.units], dtype=np.int32)
         self._section = np.array([u.point is None for u in self.units], dtype=np.float64)
-        self._vectors: LRUCache[int, np.ndarray] = LRUCache(cached_reports)
-        self._embedding = threading.Lock()
+        self._vectors: LRUCache[int, np.ndarray] = LRUCache(cached_units)  # by unit row
 
     def warm(self) -> None:
-        """Embed the units of the first ``dense_reports`` reports now, not in the first broad question."""
-        self._dense_rows(list(range(min(self.dense_reports, len(self.doc_ids)))), None)
+        """Embed a small library's units now, not in the first broad question."""
+        if len(self.doc_ids) <= self.dense_reports:
+            self._unit_vectors(np.arange(len(self.units)))
 
     def search(
         self,
@@ -108,50 +108,37 @@ class OutlineSearch:
             allowed &= np.isin(self._doc, [i for i, d in enumerate(self.doc_ids) if d in docs])
         if strict:
             allowed &= np.isin(self._period, [*wanted, 0])
-        dense = self._dense(question, self._reports_for(heading, allowed))
+        dense = self._dense(question, heading, allowed)
         fused = self.fusion_weight * unit_scale(dense) + (1 - self.fusion_weight) * heading
         fused += PERIOD_BOOST * np.isin(self._period, wanted) + SECTION_BOOST * self._section
         fused = np.where(allowed, fused, -np.inf)
         order = [int(i) for i in top_k(fused, k) if np.isfinite(fused[i])]
         return [Match(self.units[i], float(fused[i]), float(dense[i]), float(keyword[i])) for i in order]
 
-    def _reports_for(self, heading: np.ndarray, allowed: np.ndarray) -> list[int]:
-        """The reports whose units e5 compares with the question: all of a small library (the scaling
-        of the dense scores then sees every unit, as it always did); else the allowed ones, up to
-        ``dense_reports``, and past that those with the best-matching heading or lead."""
-        if len(self.doc_ids) <= self.dense_reports:
-            return list(range(len(self.doc_ids)))
-        reports = np.unique(self._doc[allowed])
-        if len(reports) <= self.dense_reports:
-            return reports.tolist()
-        best = np.full(len(self.doc_ids), -np.inf)
-        np.maximum.at(best, self._doc[allowed], heading[allowed])
-        return top_k(best, self.dense_reports).tolist()
-
-    def _dense(self, question: str, reports: list[int]) -> np.ndarray:
-        """Cosine of the question and each unit of ``reports``; the other units get the lowest found."""
+    def _dense(self, question: str, heading: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+        """Cosine of the question and the units e5 compares it with; the other units get the lowest found.
+        A small library: every unit (the scaling of the dense scores sees them all, as it always did).
+        A larger one: the ``dense_units`` allowed units whose heading or lead the question's words match
+        best, each embedded once (a cold question costs ~30 short texts, not a library's worth)."""
+        small = len(self.doc_ids) <= self.dense_reports
+        rows = np.arange(len(self.units)) if small else top_k(np.where(allowed, heading, -np.inf), self.dense_units)
         scores = np.full(len(self.units), np.nan)
-        if reports:
+        if len(rows):
             query = self.embedder.embed_queries([question])[0]
-            for rows, vectors in self._dense_rows(reports, query):
-                scores[rows] = vectors @ query
+            scores[rows] = self._unit_vectors(rows) @ query
         floor = np.nanmin(scores) if not np.isnan(scores).all() else 0.0
         return np.nan_to_num(scores, nan=floor)
 
-    def _dense_rows(self, reports: list[int], query: np.ndarray | None) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Each report's unit rows and their vectors, embedding (once) those not yet kept."""
-        out = []
-        for report in reports:
-            rows = np.flatnonzero(self._doc == report)
-            vectors = self._vectors.get(report)
-            if vectors is None:
-                with self._embedding:  # one thread embeds a report; the others wait for it
-                    vectors = self._vectors.get(report)
-                    if vectors is None:
-                        vectors = self.embedder.embed_passages([self.units[i].text for i in rows], while_answering=True)
-                        self._vectors.put(report, vectors)
-            out.append((rows, vectors))
-        return out
+    def _unit_vectors(self, rows: np.ndarray) -> np.ndarray:
+        """The units' vectors, embedding (once) those not yet kept."""
+        found = {int(r): v for r in rows if (v := self._vectors.get(int(r))) is not None}
+        missing = [int(r) for r in rows if int(r) not in found]
+        if missing:
+            vectors = self.embedder.embed_passages([self.units[r].text for r in missing], while_answering=True)
+            for row, vector in zip(missing, vectors, strict=True):
+                found[row] = vector
+                self._vectors.put(row, vector)
+        return np.stack([found[int(r)] for r in rows])
 
 
 def _year(period: str) -> int:

@@ -113,7 +113,8 @@ SECTION = OutlineNode("s2-5", 2, "倾力办实事惠民生，人民生活品质�
 
 def _match(point: Point | None, keyword: float, dense: float, words: str = "") -> Match:
     text = point.lead if point else SECTION.title
-    return Match(Unit("r", SECTION, point, text, words or text, words or text), 1.0, dense, keyword)
+    body = words or text
+    return Match(Unit("r", SECTION, point, text, body, 0, len(body)), 1.0, dense, keyword)
 
 
 def test_an_outline_match_by_a_shared_word_is_answered() -> None:

@@ -45,7 +45,7 @@ def _node(doc: Document, node_id: str) -> OutlineNode:
 
 def _section(doc: Document, node_id: str, score: float = 1.0, keyword: float = 5.0) -> Match:
     node = _node(doc, node_id)
-    return Match(Unit(doc.doc_id, node, None, node.title, node.title), score, 0.9, keyword)
+    return Match(Unit(doc.doc_id, node, None, node.title), score, 0.9, keyword)
 
 
 def _answer(form: str, doc: Document, *matches: Match) -> Answer:
@@ -128,7 +128,7 @@ def test_an_enumeration_inside_a_paragraph_is_the_list(tmp_path: Path) -> None:
     assert node is not None
     finder = PassageFinder(_passages(doc))
     answer = compose(
-        "list", [Match(Unit(doc.doc_id, node, None, node.title, node.title), 1, 0.9, 3)], doc.source, tree, finder
+        "list", [Match(Unit(doc.doc_id, node, None, node.title), 1, 0.9, 3)], doc.source, tree, finder
     )
     assert [line.text for line in answer.lines[1:]] == ["稳岗扩就业", "修复白鹭湖湿地", "治理农村污水"]
 
@@ -165,7 +165,7 @@ def test_the_section_link_is_the_sections_first_paragraph() -> None:
 def test_an_overview_of_one_paragraph_leads_with_its_point_then_its_figures() -> None:
     node = _node(SEED, "s2-2")  # 着力稳经济促发展…
     point = next(p for p in node.points if p.lead == "尽锐出战狠抓项目建设。")
-    answer = _answer("overview", SEED, Match(Unit(SEED.doc_id, node, point, point.lead, point.lead), 1, 0.9, 4))
+    answer = _answer("overview", SEED, Match(Unit(SEED.doc_id, node, point, point.lead), 1, 0.9, 4))
     assert answer.lines[0].text == "尽锐出战狠抓项目建设"
     assert "开复工5000万元以上项目297个、较去年增加30个" in [line.text for line in answer.lines[1:]]
     _assert_cited_from(answer, node)

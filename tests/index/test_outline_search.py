@@ -205,19 +205,19 @@ def _library(tmp_path: Path, reports: int) -> list[Document]:
     return [load_document(p) for p in paths]
 
 
-def test_opening_embeds_nothing_and_a_question_embeds_only_the_reports_it_compares(tmp_path: Path) -> None:
+def test_opening_embeds_nothing_and_a_question_embeds_only_the_units_it_compares(tmp_path: Path) -> None:
     docs = _library(tmp_path, 12)
     counting = _Counting(EmbeddingSettings(provider="hash", model="hash-embedder", materialise="none"))
-    search = OutlineSearch(docs, counting, dense_reports=3)
+    search = OutlineSearch(docs, counting, dense_reports=3, dense_units=4)
     assert counting.embedded == 0
-    per_report = len(search.units) // 12
     found = search.search("白鹭湖湿地有什么成绩？", docs=frozenset({docs[5].doc_id}))
     assert {m.unit.doc for m in found} == {docs[5].doc_id}
-    assert counting.embedded == per_report  # the one report in scope
+    assert counting.embedded == 4
+    assert "白鹭湖湿地明显改善" in [m.unit.text for m in found]  # the keyword side's best is compared
     search.search("白鹭湖湿地有什么成绩？", docs=frozenset({docs[5].doc_id}))
-    assert counting.embedded == per_report  # kept
-    search.search("粮食生产有什么打算？")  # the whole library: the 3 best-matching reports
-    assert counting.embedded <= 4 * per_report
+    assert counting.embedded == 4  # kept
+    search.search("粮食生产有什么打算？")  # the whole library: still only the 4 best-matching units
+    assert counting.embedded <= 8
 
 
 def test_a_small_library_ranks_as_if_every_unit_were_embedded(tmp_path: Path, embedder: HashEmbedder) -> None:
