@@ -16,7 +16,9 @@ from collections import defaultdict
 from typing import Any
 
 from index.outline_units import OUTLINE_SUFFIX
+from index.store import packs
 from index.store.client import Database, batches
+from index.store.packs import CHUNKS_SUFFIX
 from index.store.reading import Layout
 from index.store.records import StoredDocument
 from index.store.tokens import is_current, with_tokens
@@ -55,11 +57,12 @@ def copy_reports(db: Database, moved: dict[str, str], docs: Any, chunks: Any) ->
     for seg, doc_ids in by_segment.items():
         old_docs, old_chunks = (db.collection(name) for name in db.segment(seg))
         current = is_current(old_chunks.metadata)
-        records = sorted(doc_ids) + sorted(d + OUTLINE_SUFFIX for d in doc_ids)  # reports and their outlines
+        records = [r for d in sorted(doc_ids) for r in (d, d + OUTLINE_SUFFIX)]  # reports, their outlines
         for batch in batches(records, db.write_batch()):
             rows: Any = old_docs.get(ids=batch, include=["documents", "metadatas"])
             embeddings = [_PLACEHOLDER for _ in rows["ids"]]
             docs.add(ids=rows["ids"], embeddings=embeddings, documents=rows["documents"], metadatas=rows["metadatas"])
+        by_doc: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
         ids = old_chunks.get(where={"doc": {"$in": sorted(doc_ids)}}, include=[])["ids"]
         for batch in batches(ids, db.write_batch()):
             rows = old_chunks.get(ids=batch, include=["documents", "metadatas", "embeddings"])
@@ -68,6 +71,20 @@ def copy_reports(db: Database, moved: dict[str, str], docs: Any, chunks: Any) ->
                 for text, meta in zip(rows["documents"], rows["metadatas"], strict=True)
             ]
             chunks.add(ids=rows["ids"], embeddings=rows["embeddings"], documents=rows["documents"], metadatas=metadatas)
+            for cid, text, meta in zip(rows["ids"], rows["documents"], metadatas, strict=True):
+                by_doc[meta["doc"]].append((cid, {"text": text, **meta}))
+        _write_packs(docs, by_doc)
+
+
+def _write_packs(docs: Any, by_doc: dict[str, list[tuple[str, dict[str, Any]]]]) -> None:
+    """Each copied report's pack, made from its chunks as copied (their tokens made again if they had to be)."""
+    for batch in batches(sorted(by_doc), 100):
+        docs.add(
+            ids=[d + CHUNKS_SUFFIX for d in batch],
+            embeddings=[_PLACEHOLDER for _ in batch],
+            documents=[packs.pack(by_doc[d]) for d in batch],
+            metadatas=[{"chunks_of": d} for d in batch],
+        )
 
 
 def reusable_vectors(db: Database, old: Layout | None, updated: list[str], ids: list[str]) -> dict[str, list[float]]:

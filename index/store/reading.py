@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from index.outline_units import OUTLINE_SUFFIX
+from index.store import packs
 from index.store.client import Database, batches
+from index.store.packs import CHUNKS_SUFFIX
 from index.store.records import Snapshot, StoredDocument
 from index.store.segments import Part, Segments
 from index.store.tokens import TOKENS_KEY, is_current
@@ -50,17 +52,30 @@ def read_generation(db: Database, generation: str) -> Snapshot:
     chunks: dict[str, dict[str, Any]] = {}
     for segment, live in layout.by_segment().items():
         docs_name, chunks_name = db.segment(segment)
-        collection = db.collection(chunks_name)
-        held = _ids(db, db.collection(docs_name))
+        collection, docs = db.collection(chunks_name), db.collection(docs_name)
+        held = _ids(db, docs)
         parts.append(Part(segment, collection, frozenset(held) - frozenset(live)))
-        current = is_current(collection.metadata)  # tokens another tokenizer made are made again
-        wanted = set(live)
-        for cid, row in _chunks(db, collection).items():
-            if row.get("doc") in wanted:
-                if not current:
-                    row.pop(TOKENS_KEY, None)
-                chunks[cid] = row
+        packed = _packed_chunks(db, docs, live)
+        chunks |= packed
+        unpacked = set(live) - {row["doc"] for row in packed.values()}
+        if unpacked:  # reports written before packs: their chunks from the chunks collection
+            current = is_current(collection.metadata)  # tokens another tokenizer made are made again
+            for cid, row in _chunks(db, collection).items():
+                if row.get("doc") in unpacked:
+                    if not current:
+                        row.pop(TOKENS_KEY, None)
+                    chunks[cid] = row
     return Snapshot(generation, documents, chunks, Segments(parts))
+
+
+def _packed_chunks(db: Database, docs: Any, live: list[str]) -> dict[str, dict[str, Any]]:
+    """The chunks of the reports that have a pack (``packs``), read a few reports at a time."""
+    out: dict[str, dict[str, Any]] = {}
+    for batch in batches([d + CHUNKS_SUFFIX for d in live], 100):
+        rows: Any = _get(db, docs, batch, ["documents"])
+        for record_id, body in zip(rows["ids"], rows["documents"], strict=True):
+            out |= packs.unpack(record_id.removesuffix(CHUNKS_SUFFIX), body or "") or {}
+    return out
 
 
 def read_documents(db: Database, layout: Layout, *, text: bool = True) -> dict[str, StoredDocument]:
@@ -92,9 +107,9 @@ def read_outline_tokens(db: Database, layout: Layout) -> dict[str, str]:
 
 
 def _ids(db: Database, collection: Any) -> list[str]:
-    """The reports a segment holds (not their outline records)."""
+    """The reports a segment holds (not the records beside them)."""
     ids = db.call("read a segment", lambda: collection.get(include=[])["ids"])
-    return [i for i in ids if not i.endswith(OUTLINE_SUFFIX)]
+    return [i for i in ids if not packs.is_side_record(i)]
 
 
 def _chunks(db: Database, collection: Any) -> dict[str, dict[str, Any]]:

@@ -14,8 +14,10 @@ from index.chunking import Chunk
 from index.embedding.base import TextEmbedder
 from index.loader import document_from_stored
 from index.outline_units import OUTLINE_SUFFIX, packed_tokens
+from index.store import packs
 from index.store.client import GEN_KEY, Database, batches, is_missing
 from index.store.compaction import copy_reports, reusable_vectors, to_move
+from index.store.packs import CHUNKS_SUFFIX
 from index.store.plan import Plan
 from index.store.reading import Layout, read_layout
 from index.store.records import StoredDocument
@@ -43,8 +45,9 @@ def write_generation(
         copy_reports(db, moved, docs, chunks)
         ids = [c.chunk_id for c in plan.new_chunks]
         reusable = {} if reembed else reusable_vectors(db, old, plan.updated, ids)
-        plan.embedded = _write_new_chunks(db, embedder, chunks, plan, reusable, say)
-        _write_documents(docs, plan.stored)
+        tokens = {c.chunk_id: joined(c.search_text) for c in plan.new_chunks}
+        plan.embedded = _write_new_chunks(db, embedder, chunks, plan, reusable, tokens, say)
+        _write_documents(docs, plan.stored, plan.new_chunks, tokens)
     placed = {d: old.placed[d] for d in plan.kept if d not in moved} if old is not None else {}
     placed |= {d: segment for d in [*moved, *(doc.doc_id for doc in plan.stored)]}
     _write_manifest(db.create(db.manifest(generation), meta, records=True), placed)
@@ -52,7 +55,13 @@ def write_generation(
 
 
 def _write_new_chunks(
-    db: Database, embedder: TextEmbedder, chunks: Any, plan: Plan, reusable: dict[str, list[float]], say: Progress
+    db: Database,
+    embedder: TextEmbedder,
+    chunks: Any,
+    plan: Plan,
+    reusable: dict[str, list[float]],
+    tokens: dict[str, str],
+    say: Progress,
 ) -> int:
     """Add the plan's new chunks, embedding those without a reusable vector; returns how many were embedded."""
     fresh = plan.new_chunks
@@ -64,7 +73,7 @@ def _write_new_chunks(
             ids=[c.chunk_id for c in batch],
             embeddings=[reusable.get(c.chunk_id) or embedded[c.chunk_id] for c in batch],
             documents=[c.text for c in batch],
-            metadatas=[{**c.metadata(), TOKENS_KEY: joined(c.search_text)} for c in batch],
+            metadatas=[{**c.metadata(), TOKENS_KEY: tokens[c.chunk_id]} for c in batch],
         )
     return len(to_embed)
 
@@ -86,9 +95,20 @@ def _write_manifest(manifest: Any, placed: dict[str, str]) -> None:
         )
 
 
-def _write_documents(docs: Any, documents: list[StoredDocument]) -> None:
-    """Each report's text and facts, and beside it (``index.outline_units``) its outline's tokens."""
+def _write_documents(docs: Any, documents: list[StoredDocument], chunks: list[Chunk], tokens: dict[str, str]) -> None:
+    """Each report's text and facts, and beside it its chunks (``packs``) and its outline's tokens
+    (``index.outline_units``)."""
     records = sorted(documents, key=lambda d: d.doc_id)
+    by_doc: dict[str, list[Chunk]] = {d.doc_id: [] for d in records}
+    for chunk in chunks:
+        by_doc[chunk.doc_id].append(chunk)
+    for batch in batches(records, 100):  # a pack is a whole report's chunks: ~100 kB
+        docs.add(
+            ids=[d.doc_id + CHUNKS_SUFFIX for d in batch],
+            embeddings=[_PLACEHOLDER for _ in batch],
+            documents=[packs.pack([packs.row_of(c, tokens[c.chunk_id]) for c in by_doc[d.doc_id]]) for d in batch],
+            metadatas=[{"chunks_of": d.doc_id} for d in batch],
+        )
     if records:
         docs.add(
             ids=[d.doc_id for d in records],

@@ -15,6 +15,7 @@ from index.library import add_files, sync_corpus
 from index.search import live_view
 from index.search.live_view import read_view, search_text
 from index.store import Library
+from index.store.packs import CHUNKS_SUFFIX
 from index.store.tokens import TOKENIZER_KEY, TOKENS_KEY, tokenizer
 from index.text import tokens
 
@@ -22,8 +23,14 @@ COUNTY = "青禾县2024年工作报告（虚构）\n\n全县地区生产总值�
 
 
 def _strip_tokens(library: Library) -> None:
-    """Make the live generation look like one written before the tokens were kept."""
-    (chunks,) = library.read().vectors.collections
+    """Make the live generation look like one written before the tokens were kept (and before the
+    chunks were also kept as one pack per report)."""
+    snapshot = library.read()
+    (chunks,) = snapshot.vectors.collections
+    [segment] = snapshot.vectors.parts
+    library.db.collection(library.db.segment(segment.segment)[0]).delete(
+        ids=[d + CHUNKS_SUFFIX for d in snapshot.documents]
+    )
     rows = chunks.get(include=["metadatas", "documents", "embeddings"])
     metadatas = [{k: v for k, v in (meta or {}).items() if k != TOKENS_KEY} for meta in rows["metadatas"]]
     chunks.delete(ids=rows["ids"])  # chromadb's update merges metadata keys: re-add without the tokens

@@ -1,0 +1,83 @@
+"""Opening the library reads one pack of chunks per report, not every chunk's record: the same
+passages either way; a report written before packs opens from its chunks collection; packs follow
+reports through folds and are made again with the tokens a fold makes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.settings import Settings
+from index.embedding.hash_embedder import HashEmbedder
+from index.library import add_files, sync_corpus
+from index.search.live_view import read_view
+from index.store import Library, compaction, reading
+from index.store.packs import CHUNKS_SUFFIX, pack, unpack
+from index.store.tokens import TOKENS_KEY
+
+SEED = "songyuan-2023-plenary-report"
+COUNTY = "第{n}县2024年工作报告（虚构）\n\n全县地区生产总值增长6.{n}%。新建高标准农田1{n}万亩。\n"
+
+
+@pytest.fixture()
+def library(hash_settings: Settings) -> Library:
+    embedder = HashEmbedder(hash_settings.embedding)
+    sync_corpus(hash_settings, embedder)
+    return Library(hash_settings.store, embedder)
+
+
+def _chunk_rows(library: Library) -> dict[str, dict]:  # type: ignore[type-arg]
+    """Every live chunk as its chunks collection holds it (the way opening read them before packs)."""
+    snapshot = library.read()
+    rows: dict[str, dict] = {}  # type: ignore[type-arg]
+    for part in snapshot.vectors.parts:
+        rows |= reading.read_chunks(library.db, part.collection)
+    return {cid: row for cid, row in rows.items() if row["doc"] in snapshot.documents}
+
+
+def test_opening_reads_the_packs_and_gets_what_the_chunks_collection_holds(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = _chunk_rows(library)
+
+    def not_the_chunks(*args: object) -> None:
+        raise AssertionError("read every chunk's record")
+
+    monkeypatch.setattr(reading, "_chunks", not_the_chunks)
+    snapshot = library.read()
+    assert snapshot.chunks == expected
+
+
+def test_a_report_without_a_pack_opens_from_its_chunks_collection(library: Library) -> None:
+    expected = read_view(library)
+    snapshot = library.read()
+    [part] = snapshot.vectors.parts
+    library.db.collection(library.db.segment(part.segment)[0]).delete(ids=[SEED + CHUNKS_SUFFIX])
+    view = read_view(library)
+    assert [p.chunk_id for p in view.passages] == [p.chunk_id for p in expected.passages]
+    assert view.passages == expected.passages
+
+
+def test_packs_follow_reports_through_folds(
+    library: Library, hash_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(compaction, "MAX_SEGMENTS", 2)  # every change folds segments together
+    for n in range(1, 4):
+        path = tmp_path / f"county-{n}.txt"
+        path.write_text(COUNTY.format(n=n), encoding="utf-8")
+        add_files(hash_settings, library.embedder, [path])
+    expected = _chunk_rows(library)
+    monkeypatch.setattr(reading, "_chunks", lambda *args: pytest.fail("a report without a pack"))
+    assert library.read().chunks == expected
+    assert {row["doc"] for row in expected.values()} == {SEED, "county-1", "county-2", "county-3"}
+
+
+def test_a_pack_of_another_tokenizer_gives_no_tokens_and_a_broken_one_nothing() -> None:
+    row = {"text": "粮食", "title": "t", "section": "s", "period": "2023", "paragraph": 1, "start": 0, "end": 2}
+    row |= {"lead": "粮食。"}
+    packed = pack([("c1", {**row, TOKENS_KEY: "粮食"})])
+    assert unpack("d", packed) == {"c1": {**row, TOKENS_KEY: "粮食", "doc": "d"}}
+    other = packed.replace('"tokenizer": "jieba', '"tokenizer": "old-jieba')
+    assert TOKENS_KEY not in unpack("d", other)["c1"]  # type: ignore[index]
+    assert unpack("d", "{not json") is None
