@@ -5,29 +5,20 @@ are made again, never misread."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from core.settings import Settings
 from index import outline_units
-from index.embedding.hash_embedder import HashEmbedder
-from index.library import add_files, remove_documents, sync_corpus
+from index.library import remove_documents
 from index.loader import document_from_stored
 from index.outline_tree import build_outline
 from index.outline_units import packed_tokens, tokenise, units_of, unpacked_tokens
 from index.search.outline_search import OutlineSearch
-from index.store import Library, compaction
+from index.store import Library
 
 SEED = "songyuan-2023-plenary-report"
 COUNTY = "第{n}县2024年工作报告（虚构）\n\n一、经济运行\n\n全县地区生产总值增长6.{n}%。新建高标准农田1{n}万亩。\n"
-
-
-@pytest.fixture()
-def library(hash_settings: Settings) -> Library:
-    embedder = HashEmbedder(hash_settings.embedding)
-    sync_corpus(hash_settings, embedder)
-    return Library(hash_settings.store, embedder)
 
 
 def _outlines(library: Library, monkeypatch: pytest.MonkeyPatch | None = None) -> OutlineSearch:
@@ -68,13 +59,9 @@ def test_tokens_for_other_units_or_another_tokenizer_are_not_used(library: Libra
 
 
 def test_outline_tokens_follow_reports_through_changes_and_folds(
-    library: Library, hash_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    folded: Library, hash_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(compaction, "MAX_SEGMENTS", 2)  # every change folds segments together
-    for n in range(1, 4):
-        path = tmp_path / f"county-{n}.txt"
-        path.write_text(COUNTY.format(n=n), encoding="utf-8")
-        add_files(hash_settings, library.embedder, [path])
+    library = folded
     remove_documents(hash_settings, library.embedder, ["county-2"])
     stored = library.outline_tokens(library.generation())
     assert set(stored) == {SEED, "county-1", "county-3"}

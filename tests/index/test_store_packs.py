@@ -4,27 +4,15 @@ reports through folds and are made again with the tokens a fold makes."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from core.settings import Settings
-from index.embedding.hash_embedder import HashEmbedder
-from index.library import add_files, sync_corpus
 from index.search.live_view import read_view
-from index.store import Library, compaction, reading
+from index.store import Library, reading
 from index.store.packs import CHUNKS_SUFFIX, pack, unpack
 from index.store.tokens import TOKENS_KEY
 
 SEED = "songyuan-2023-plenary-report"
 COUNTY = "第{n}县2024年工作报告（虚构）\n\n全县地区生产总值增长6.{n}%。新建高标准农田1{n}万亩。\n"
-
-
-@pytest.fixture()
-def library(hash_settings: Settings) -> Library:
-    embedder = HashEmbedder(hash_settings.embedding)
-    sync_corpus(hash_settings, embedder)
-    return Library(hash_settings.store, embedder)
 
 
 def _chunk_rows(library: Library) -> dict[str, dict]:  # type: ignore[type-arg]
@@ -59,14 +47,8 @@ def test_a_report_without_a_pack_opens_from_its_chunks_collection(library: Libra
     assert view.passages == expected.passages
 
 
-def test_packs_follow_reports_through_folds(
-    library: Library, hash_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(compaction, "MAX_SEGMENTS", 2)  # every change folds segments together
-    for n in range(1, 4):
-        path = tmp_path / f"county-{n}.txt"
-        path.write_text(COUNTY.format(n=n), encoding="utf-8")
-        add_files(hash_settings, library.embedder, [path])
+def test_packs_follow_reports_through_folds(folded: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    library = folded
     expected = _chunk_rows(library)
     monkeypatch.setattr(reading, "_chunks", lambda *args: pytest.fail("a report without a pack"))
     assert library.read().chunks == expected

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from core.settings import Settings
-from index.embedding.hash_embedder import HashEmbedder
 from index.library import add_files, remove_documents, sync_corpus
 from index.store import Library, compaction
 from index.store.reading import read_layout
@@ -25,13 +24,6 @@ def _report(folder: Path, n: int) -> Path:
     path = folder / f"county-{n}.txt"
     path.write_text(COUNTY.format(name=f"第{n}县", n=n), encoding="utf-8")
     return path
-
-
-@pytest.fixture()
-def library(hash_settings: Settings) -> Library:
-    embedder = HashEmbedder(hash_settings.embedding)
-    sync_corpus(hash_settings, embedder)
-    return Library(hash_settings.store, embedder)
 
 
 def _segment_sizes(library: Library) -> dict[str, int]:

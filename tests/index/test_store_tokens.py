@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from core.settings import Settings
-from index.embedding.hash_embedder import HashEmbedder
 from index.library import add_files, sync_corpus
 from index.search import live_view
 from index.search.live_view import read_view, search_text
@@ -37,13 +36,6 @@ def _strip_tokens(library: Library) -> None:
     chunks.add(ids=rows["ids"], embeddings=rows["embeddings"], metadatas=metadatas, documents=rows["documents"])
     old = {k: v for k, v in (chunks.metadata or {}).items() if k != TOKENIZER_KEY}
     chunks.modify(metadata={**old, TOKENIZER_KEY: "before-tokens"})
-
-
-@pytest.fixture()
-def library(hash_settings: Settings) -> Library:
-    embedder = HashEmbedder(hash_settings.embedding)
-    sync_corpus(hash_settings, embedder)
-    return Library(hash_settings.store, embedder)
 
 
 def test_every_chunk_is_stored_with_its_keyword_tokens(library: Library) -> None:
