@@ -18,7 +18,6 @@ from index.search.outline_search import OutlineSearch
 from index.store import Library
 
 SEED = "songyuan-2023-plenary-report"
-COUNTY = "第{n}县2024年工作报告（虚构）\n\n一、经济运行\n\n全县地区生产总值增长6.{n}%。新建高标准农田1{n}万亩。\n"
 
 
 def _outlines(library: Library, monkeypatch: pytest.MonkeyPatch | None = None) -> OutlineSearch:

@@ -12,7 +12,6 @@ from index.store.packs import CHUNKS_SUFFIX, pack, unpack
 from index.store.tokens import TOKENS_KEY
 
 SEED = "songyuan-2023-plenary-report"
-COUNTY = "第{n}县2024年工作报告（虚构）\n\n全县地区生产总值增长6.{n}%。新建高标准农田1{n}万亩。\n"
 
 
 def _chunk_rows(library: Library) -> dict[str, dict]:  # type: ignore[type-arg]
