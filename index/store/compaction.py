@@ -18,13 +18,11 @@ from typing import Any
 from index.outline_units import OUTLINE_SUFFIX
 from index.store import packs
 from index.store.client import Database, batches
-from index.store.packs import CHUNKS_SUFFIX
 from index.store.reading import Layout
 from index.store.records import StoredDocument
 from index.store.tokens import is_current, with_tokens
 
 MAX_SEGMENTS = 8
-_PLACEHOLDER = [1.0]  # the docs collections are never searched by vector
 
 
 def to_move(db: Database, kept: dict[str, StoredDocument], old: Layout | None) -> dict[str, str]:
@@ -58,10 +56,16 @@ def copy_reports(db: Database, moved: dict[str, str], docs: Any, chunks: Any) ->
         old_docs, old_chunks = (db.collection(name) for name in db.segment(seg))
         current = is_current(old_chunks.metadata)
         records = [r for d in sorted(doc_ids) for r in (d, d + OUTLINE_SUFFIX)]  # reports, their outlines
+        reports: list[StoredDocument] = []
         for batch in batches(records, db.write_batch()):
             rows: Any = old_docs.get(ids=batch, include=["documents", "metadatas"])
-            embeddings = [_PLACEHOLDER for _ in rows["ids"]]
+            embeddings = [packs.PLACEHOLDER for _ in rows["ids"]]
             docs.add(ids=rows["ids"], embeddings=embeddings, documents=rows["documents"], metadatas=rows["metadatas"])
+            for rid, text, meta in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True):
+                if not packs.is_side_record(rid):
+                    reports.append(StoredDocument.from_record(rid, text or "", dict(meta or {})))
+        copied = set(_ids_in(docs, [d + OUTLINE_SUFFIX for d in doc_ids]))
+        packs.add_outlines(docs, [r for r in reports if r.doc_id + OUTLINE_SUFFIX not in copied])  # from before them
         by_doc: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
         ids = old_chunks.get(where={"doc": {"$in": sorted(doc_ids)}}, include=[])["ids"]
         for batch in batches(ids, db.write_batch()):
@@ -73,18 +77,11 @@ def copy_reports(db: Database, moved: dict[str, str], docs: Any, chunks: Any) ->
             chunks.add(ids=rows["ids"], embeddings=rows["embeddings"], documents=rows["documents"], metadatas=metadatas)
             for cid, text, meta in zip(rows["ids"], rows["documents"], metadatas, strict=True):
                 by_doc[meta["doc"]].append((cid, {"text": text, **meta}))
-        _write_packs(docs, by_doc)
+        packs.add_packs(docs, by_doc)
 
 
-def _write_packs(docs: Any, by_doc: dict[str, list[tuple[str, dict[str, Any]]]]) -> None:
-    """Each copied report's pack, made from its chunks as copied (their tokens made again if they had to be)."""
-    for batch in batches(sorted(by_doc), 100):
-        docs.add(
-            ids=[d + CHUNKS_SUFFIX for d in batch],
-            embeddings=[_PLACEHOLDER for _ in batch],
-            documents=[packs.pack(by_doc[d]) for d in batch],
-            metadatas=[{"chunks_of": d} for d in batch],
-        )
+def _ids_in(collection: Any, ids: list[str]) -> list[str]:
+    return list(collection.get(ids=ids, include=[])["ids"]) if ids else []
 
 
 def reusable_vectors(db: Database, old: Layout | None, updated: list[str], ids: list[str]) -> dict[str, list[float]]:

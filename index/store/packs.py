@@ -13,11 +13,15 @@ import json
 from typing import Any
 
 from index.chunking import Chunk
-from index.outline_units import OUTLINE_SUFFIX
+from index.loader import document_from_stored
+from index.outline_units import OUTLINE_SUFFIX, packed_tokens
+from index.store.client import batches
+from index.store.records import StoredDocument
 from index.store.tokens import TOKENS_KEY
 from index.text import tokenizer
 
 CHUNKS_SUFFIX = "#chunks"
+PLACEHOLDER = [1.0]  # the vector of a record: the docs collections are never searched by vector
 _FIELDS = ("text", "title", "section", "period", "paragraph", "start", "end", "lead", TOKENS_KEY)
 
 
@@ -52,3 +56,25 @@ def unpack(doc_id: str, packed: str) -> dict[str, dict[str, Any]] | None:
 def is_side_record(record_id: str) -> bool:
     """A record kept beside a report in its segment's docs collection (its chunks, its outline), not a report."""
     return record_id.endswith((CHUNKS_SUFFIX, OUTLINE_SUFFIX))
+
+
+def add_packs(docs: Any, rows_by_doc: dict[str, list[tuple[str, dict[str, Any]]]]) -> None:
+    """Write each report's pack into its segment's docs collection, a hundred reports at a time."""
+    for batch in batches(sorted(rows_by_doc), 100):  # a pack is a whole report's chunks: ~100 kB
+        docs.add(
+            ids=[d + CHUNKS_SUFFIX for d in batch],
+            embeddings=[PLACEHOLDER for _ in batch],
+            documents=[pack(rows_by_doc[d]) for d in batch],
+            metadatas=[{"chunks_of": d} for d in batch],
+        )
+
+
+def add_outlines(docs: Any, reports: list[StoredDocument]) -> None:
+    """Write each report's outline tokens (``index.outline_units``) beside it."""
+    for batch in batches(sorted(reports, key=lambda d: d.doc_id), 100):
+        docs.add(
+            ids=[d.doc_id + OUTLINE_SUFFIX for d in batch],
+            embeddings=[PLACEHOLDER for _ in batch],
+            documents=[packed_tokens(document_from_stored(d)) for d in batch],
+            metadatas=[{"outline_of": d.doc_id} for d in batch],
+        )

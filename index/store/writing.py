@@ -12,12 +12,9 @@ from typing import Any
 from core.errors import AssistantError
 from index.chunking import Chunk
 from index.embedding.base import TextEmbedder
-from index.loader import document_from_stored
-from index.outline_units import OUTLINE_SUFFIX, packed_tokens
 from index.store import packs
 from index.store.client import GEN_KEY, Database, batches, is_missing
 from index.store.compaction import copy_reports, reusable_vectors, to_move
-from index.store.packs import CHUNKS_SUFFIX
 from index.store.plan import Plan
 from index.store.reading import Layout, read_layout
 from index.store.records import StoredDocument
@@ -25,7 +22,6 @@ from index.store.tokens import TOKENIZER_KEY, TOKENS_KEY, joined, tokenizer
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
-_PLACEHOLDER = [1.0]  # the docs collections are never searched by vector
 
 
 def write_generation(
@@ -91,7 +87,7 @@ def _write_manifest(manifest: Any, placed: dict[str, str]) -> None:
     ids = sorted(placed)
     for batch in batches(ids, 1000):
         manifest.add(
-            ids=batch, embeddings=[_PLACEHOLDER for _ in batch], metadatas=[{"segment": placed[d]} for d in batch]
+            ids=batch, embeddings=[packs.PLACEHOLDER for _ in batch], metadatas=[{"segment": placed[d]} for d in batch]
         )
 
 
@@ -99,29 +95,18 @@ def _write_documents(docs: Any, documents: list[StoredDocument], chunks: list[Ch
     """Each report's text and facts, and beside it its chunks (``packs``) and its outline's tokens
     (``index.outline_units``)."""
     records = sorted(documents, key=lambda d: d.doc_id)
-    by_doc: dict[str, list[Chunk]] = {d.doc_id: [] for d in records}
+    by_doc: dict[str, list[tuple[str, dict[str, Any]]]] = {d.doc_id: [] for d in records}
     for chunk in chunks:
-        by_doc[chunk.doc_id].append(chunk)
-    for batch in batches(records, 100):  # a pack is a whole report's chunks: ~100 kB
-        docs.add(
-            ids=[d.doc_id + CHUNKS_SUFFIX for d in batch],
-            embeddings=[_PLACEHOLDER for _ in batch],
-            documents=[packs.pack([packs.row_of(c, tokens[c.chunk_id]) for c in by_doc[d.doc_id]]) for d in batch],
-            metadatas=[{"chunks_of": d.doc_id} for d in batch],
-        )
+        by_doc[chunk.doc_id].append(packs.row_of(chunk, tokens[chunk.chunk_id]))
+    packs.add_packs(docs, by_doc)
     if records:
         docs.add(
             ids=[d.doc_id for d in records],
-            embeddings=[_PLACEHOLDER for _ in records],
+            embeddings=[packs.PLACEHOLDER for _ in records],
             documents=[d.text for d in records],
             metadatas=[d.metadata() for d in records],
         )
-        docs.add(
-            ids=[d.doc_id + OUTLINE_SUFFIX for d in records],
-            embeddings=[_PLACEHOLDER for _ in records],
-            documents=[packed_tokens(document_from_stored(d)) for d in records],
-            metadatas=[{"outline_of": d.doc_id} for d in records],
-        )
+        packs.add_outlines(docs, records)
 
 
 def swap(db: Database, previous: str, generation: str, embedding_model: str) -> None:

@@ -10,12 +10,13 @@ import pytest
 
 from core.settings import Settings
 from index import outline_units
-from index.library import remove_documents
+from index.library import remove_documents, sync_corpus
 from index.loader import document_from_stored
 from index.outline_tree import build_outline
-from index.outline_units import packed_tokens, tokenise, units_of, unpacked_tokens
+from index.outline_units import OUTLINE_SUFFIX, packed_tokens, tokenise, units_of, unpacked_tokens
 from index.search.outline_search import OutlineSearch
 from index.store import Library
+from index.store.tokens import TOKENIZER_KEY
 
 SEED = "songyuan-2023-plenary-report"
 
@@ -85,3 +86,16 @@ def test_a_report_written_before_outline_tokens_is_tokenised(library: Library, m
         stored_tokens=library.outline_tokens(snapshot.generation),
     )
     assert calls and sum(calls) > 0
+
+
+def test_a_report_copied_without_outline_tokens_gets_them(library: Library, hash_settings: Settings) -> None:
+    """A report written before outline tokens were kept gets them when a change copies it."""
+    snapshot = library.read()
+    [part] = snapshot.vectors.parts
+    docs_name, chunks_name = library.db.segment(part.segment)
+    library.db.collection(docs_name).delete(ids=[SEED + OUTLINE_SUFFIX])
+    chunks = library.db.collection(chunks_name)
+    chunks.modify(metadata={**(chunks.metadata or {}), TOKENIZER_KEY: "before-tokens"})  # must be copied
+    assert SEED not in library.outline_tokens(library.generation())
+    sync_corpus(hash_settings, library.embedder)
+    assert SEED in library.outline_tokens(library.generation())
