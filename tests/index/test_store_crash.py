@@ -25,10 +25,10 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return {**env, "ASSISTANT_CONFIG": config, "ASSISTANT_TEST_STATE": str(tmp_path / "state")}
 
 
-def _big_report(path: Path) -> Path:
+def _big_report(path: Path, items: int = 4000) -> Path:
     """A long report (thousands of chunks), so the kill lands while it is being embedded and written."""
-    lines = ["青禾县历年工作报告汇编（虚构文本，仅供测试）", ""]
-    for n in range(4000):
+    lines = [f"{path.stem}：青禾县历年工作报告汇编（虚构文本，仅供测试）", ""]
+    for n in range(items):
         code = n * 7919 % 100003
         lines += [f"第{n}项工作：全县新建高标准农田{n}万亩，粮食总产量达到{n % 97}亿斤，项目编号{code}。", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -36,11 +36,16 @@ def _big_report(path: Path) -> Path:
 
 
 def test_a_killed_indexer_leaves_the_previous_index_live(tmp_path: Path) -> None:
+    """In a library of ~1,500 chunks, where a change writes only its own report: killed midway, the
+    previous generation stays live; the next small change writes its few chunks and clears the rest."""
     env = _env(tmp_path)
     subprocess.run([str(CLI), "index"], env=env, check=True, capture_output=True, timeout=120)
+    archive = _big_report(tmp_path / "archive.txt", items=1500)
+    subprocess.run([str(CLI), "index", "add", str(archive)], env=env, check=True, capture_output=True, timeout=300)
     settings = make_settings(tmp_path / "state")  # the state folder the indexer's config names
     library = Library(settings.store, HashEmbedder(settings.embedding))
     before = library.read()
+    assert len(before.chunks) > 1500
 
     # `with` closes the stderr pipe: left open, it is a ResourceWarning (an error in this suite)
     with subprocess.Popen(
@@ -69,6 +74,10 @@ def test_a_killed_indexer_leaves_the_previous_index_live(tmp_path: Path) -> None
     names = set(library.db.collection_names())
     # … until the next change: the live generation and the one before remain, with the segments they name
     assert names == _named(library, library.generation(), before.generation) and not names & half_written
+    # and that change wrote its own report's chunks, not the library's again
+    layout = read_layout(library.db, library.generation())
+    written = library.db.collection(library.db.segment(layout.placed["small"])[1]).count()
+    assert written < 5 and len(library.read().chunks) == len(before.chunks) + written
 
 
 def _named(library: Library, *generations: str) -> set[str]:
