@@ -67,6 +67,11 @@ def year_words(text: str) -> list[str]:
     return _YEAR_WORDS.findall(text)
 
 
+def period_year(period: str) -> int:
+    """A passage's period ("2023") as a number for numpy; 0 for no period."""
+    return int(period) if period.isdigit() else 0
+
+
 def is_time_word(token: str) -> bool:
     """A token that only names a time ("2024", "2024年", "明年"): no topic of its own."""
     return token.isdigit() or bool(_TIME_WORD.fullmatch(token))

@@ -26,7 +26,7 @@ from index.search.ranking import ParagraphIndex
 from index.search.report_choice import place_of
 from index.store import Library, Snapshot, StoredDocument
 from index.store.tokens import TOKENS_KEY, stored_tokens
-from index.text import tokens, years_in_text
+from index.text import period_year, tokens, years_in_text
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class CorpusView:
         self.doc_ids = sorted(self.snapshot.documents)
         number = {d: i for i, d in enumerate(self.doc_ids)}
         self.doc_of_row = np.array([number[p.doc] for p in self.passages], dtype=np.int32)
-        self.period_of_row = np.array([_year(p.period) for p in self.passages], dtype=np.int32)
+        self.period_of_row = np.array([period_year(p.period) for p in self.passages], dtype=np.int32)
         years = np.array([self.snapshot.documents[d].year or 0 for d in self.doc_ids], dtype=np.int32)
         self.report_year_of_row = years[self.doc_of_row] if len(years) else np.zeros(0, dtype=np.int32)
         self._chunk_counts = np.bincount(self.doc_of_row, minlength=len(self.doc_ids))
@@ -150,10 +150,6 @@ class CorpusView:
     def docs_using(self, word: str) -> frozenset[str]:
         """The reports that use the word (as the keyword index tokenised them)."""
         return frozenset(self.doc_ids[i] for i in np.unique(self.doc_of_row[self.keyword.rows(word)]))
-
-
-def _year(period: str) -> int:
-    return int(period) if period.isdigit() else 0
 
 
 def _corpus_tokens(snapshot: Snapshot, passages: list[Passage]) -> Iterator[list[str]]:

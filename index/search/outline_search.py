@@ -20,7 +20,7 @@ from index.outline_tree import build_outline
 from index.outline_units import Unit, tokenise, units_of, unpacked_tokens
 from index.search.keyword import KeywordIndex
 from index.search.ranking import top_k, unit_scale
-from index.text import is_time_word, tokens
+from index.text import is_time_word, period_year, tokens
 
 PERIOD_BOOST = 0.25  # the period the question asks about (2023 results or 2024 plans) decides many ties
 # A broad question is about a part of the report: where a section and one of its paragraphs match
@@ -79,7 +79,7 @@ class OutlineSearch:
         self.doc_ids = [doc.doc_id for doc in documents]
         number = {d: i for i, d in enumerate(self.doc_ids)}
         self._doc = np.array([number[u.doc] for u in self.units], dtype=np.int32)
-        self._period = np.array([_year(u.period) for u in self.units], dtype=np.int32)
+        self._period = np.array([period_year(u.period) for u in self.units], dtype=np.int32)
         self._section = np.array([u.point is None for u in self.units], dtype=np.float64)
         self._vectors: LRUCache[int, np.ndarray] = LRUCache(cached_units)  # by unit row
 
@@ -105,7 +105,7 @@ class OutlineSearch:
         words = [t for t in tokens(question) if not is_time_word(t) and t not in ignore]
         keyword = self.keyword.scores(words)
         heading = HEADING_WEIGHT * unit_scale(self.heading.scores(words)) + (1 - HEADING_WEIGHT) * unit_scale(keyword)
-        wanted = [_year(p) for p in periods]
+        wanted = [period_year(p) for p in periods]
         allowed = np.ones(len(self.units), dtype=bool)
         if docs is not None:
             allowed &= np.isin(self._doc, [i for i, d in enumerate(self.doc_ids) if d in docs])
@@ -142,7 +142,3 @@ class OutlineSearch:
                 found[row] = vector
                 self._vectors.put(row, vector)
         return np.stack([found[int(r)] for r in rows])
-
-
-def _year(period: str) -> int:
-    return int(period) if period.isdigit() else 0
