@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from settings_support import with_changes
+from store_support import collections_named
 
 from core.errors import AssistantError, CorpusError, IndexNotBuilt
 from core.settings import Settings
@@ -21,7 +22,6 @@ from index.embedding.hash_embedder import HashEmbedder
 from index.library import add_files, list_documents, rebuild, remove_documents, sync_corpus
 from index.loader import load_documents
 from index.store import Library, Snapshot
-from index.store.reading import read_layout
 
 REPORT = Path(__file__).resolve().parents[2] / "data" / "songyuan-2023-plenary-report.txt"
 COUNTY = """青禾县2024年政府工作报告（测试用虚构文本）
@@ -77,16 +77,6 @@ def _chunks(settings: Settings, *paths: Path) -> dict[str, Chunk]:
 
 def _live(settings: Settings, embedder: TextEmbedder) -> Snapshot:
     return Library(settings.store, embedder).read()
-
-
-def _named(library: Library, *generations: str) -> set[str]:
-    """The head and the collections these generations use: their manifests and the segments they name."""
-    db = library.db
-    names = {db.head_name}
-    for generation in generations:
-        names.add(db.manifest(generation))
-        names.update(n for seg in set(read_layout(db, generation).placed.values()) for n in db.segment(seg))
-    return names
 
 
 @pytest.fixture()
@@ -205,14 +195,14 @@ def test_a_crash_while_indexing_leaves_the_previous_index_live(
     after = _live(hash_settings, embedder)
     assert after.generation == before.generation and set(after.chunks) == set(before.chunks)
     library = Library(hash_settings.store, embedder)
-    crashed = set(library.db.collection_names()) - _named(library, before.generation)
+    crashed = set(library.db.collection_names()) - collections_named(library, before.generation)
     assert crashed  # the half-written segment is there …
 
     embedder.fail_after = None
     add_files(hash_settings, embedder, [_county(tmp_path)])
     names = set(library.db.collection_names())
     live = library.generation()
-    assert names == _named(library, live, before.generation)  # the live generation and the one before …
+    assert names == collections_named(library, live, before.generation)  # the live generation and the one before …
     assert not names & crashed  # … and nothing of the crashed one
 
 

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from settings_support import make_settings, profiles
+from store_support import collections_named
 
 from index.embedding.hash_embedder import HashEmbedder
 from index.store import Library
@@ -65,7 +66,7 @@ def test_a_killed_indexer_leaves_the_previous_index_live(tmp_path: Path) -> None
 
     after = Library(settings.store, HashEmbedder(settings.embedding)).read()
     assert after.generation == before.generation and after.chunks == before.chunks
-    half_written = set(library.db.collection_names()) - _named(library, before.generation)
+    half_written = set(library.db.collection_names()) - collections_named(library, before.generation)
     assert half_written  # the half-written segment is there …
 
     small = tmp_path / "small.txt"
@@ -73,17 +74,8 @@ def test_a_killed_indexer_leaves_the_previous_index_live(tmp_path: Path) -> None
     subprocess.run([str(CLI), "index", "add", str(small)], env=env, check=True, capture_output=True, timeout=120)
     names = set(library.db.collection_names())
     # … until the next change: the live generation and the one before remain, with the segments they name
-    assert names == _named(library, library.generation(), before.generation) and not names & half_written
+    assert names == collections_named(library, library.generation(), before.generation) and not names & half_written
     # and that change wrote its own report's chunks, not the library's again
     layout = read_layout(library.db, library.generation())
     written = library.db.collection(library.db.segment(layout.placed["small"])[1]).count()
     assert written < 5 and len(library.read().chunks) == len(before.chunks) + written
-
-
-def _named(library: Library, *generations: str) -> set[str]:
-    db = library.db
-    names = {db.head_name}
-    for generation in generations:
-        names.add(db.manifest(generation))
-        names.update(n for seg in set(read_layout(db, generation).placed.values()) for n in db.segment(seg))
-    return names

@@ -7,8 +7,11 @@ from contextlib import ExitStack
 from typing import Any
 
 import pytest
+from fakes.openai_server import FakeOpenAI, running
 from pydantic import SecretStr
 from web_support import API_KEY, hash_settings_in, serving, with_sections
+
+from assistant.service import Assistant
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +38,32 @@ def serve(hash_settings: Any, hash_assistant: Any) -> Iterator[Callable[..., str
             return stack.enter_context(serving(settings, assistant or hash_assistant, ui=ui))
 
         yield start
+
+
+@pytest.fixture()
+def fake() -> Iterator[FakeOpenAI]:
+    """A fake OpenAI-compatible endpoint on loopback; a test sets its replies."""
+    with running() as server:
+        yield server
+
+
+@pytest.fixture()
+def serve_llm(
+    serve: Callable[..., str], hash_settings: Any, hash_assistant: Any, fake: FakeOpenAI
+) -> Callable[..., str]:
+    """Start an app whose answers come from ``fake``: ``serve_llm(openai={...}, answer={...})`` varies the
+    endpoint's settings and the answer settings (the assistant's and the server's alike)."""
+
+    def start(*, openai: dict[str, Any] | None = None, answer: dict[str, Any] | None = None) -> str:
+        endpoint = hash_settings.answer.openai.model_copy(update={"base_url": fake.base_url, **(openai or {})})
+        settings = with_sections(
+            hash_settings,
+            answer={"provider": "openai", "openai": endpoint, **(answer or {})},
+            retrieval={"refusal_threshold": 0.0, "agreement_threshold": 0.0},  # hash similarities mean nothing
+        )
+        return serve(assistant=Assistant(settings, hash_assistant.embedder), **({"answer": answer} if answer else {}))
+
+    return start
 
 
 @pytest.fixture(scope="module")

@@ -3,16 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
-from fakes.openai_server import FakeOpenAI, running
+from fakes.openai_server import FakeOpenAI
 from test_request_log import captured
-from web_support import ask, parse_sse, with_sections
+from web_support import ask, parse_sse
 
-from assistant.service import Assistant
 from core.types import Message
 
 INCOME = "脱贫人口人均纯收入达到多少？"
@@ -21,20 +20,8 @@ GOOD = "脱贫人口人均纯收入达到16442元[{n}]。"
 
 
 @pytest.fixture()
-def fake() -> Iterator[FakeOpenAI]:
-    with running() as server:
-        yield server
-
-
-@pytest.fixture()
-def llm_url(serve: Callable[..., str], hash_settings: Any, hash_assistant: Any, fake: FakeOpenAI) -> str:
-    openai = hash_settings.answer.openai.model_copy(update={"base_url": fake.base_url})
-    settings = with_sections(
-        hash_settings,
-        answer={"provider": "openai", "openai": openai, "cache_size": 0},
-        retrieval={"refusal_threshold": 0.0, "agreement_threshold": 0.0},  # hash similarities mean nothing
-    )
-    return serve(assistant=Assistant(settings, hash_assistant.embedder), answer={"cache_size": 0})
+def llm_url(serve_llm: Callable[..., str]) -> str:
+    return serve_llm(answer={"cache_size": 0})
 
 
 Reply = tuple[str, str]

@@ -4,16 +4,14 @@ with the notice, over plain and streamed chat; never an error.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
 
 import httpx
 import pytest
-from fakes.openai_server import FakeOpenAI, Reply, running
-from web_support import ask, healthy, parse_sse, with_sections
+from fakes.openai_server import FakeOpenAI, Reply
+from web_support import ask, healthy, parse_sse
 
 from assistant.chain import FALLBACK_NOTICE
-from assistant.service import Assistant
 
 GDP = "2023年前三季度松原市GDP增长了多少？"
 FAILURES = {
@@ -24,20 +22,8 @@ FAILURES = {
 
 
 @pytest.fixture()
-def fake() -> Iterator[FakeOpenAI]:
-    with running() as server:
-        yield server
-
-
-@pytest.fixture()
-def llm_url(serve: Callable[..., str], hash_settings: Any, hash_assistant: Any, fake: FakeOpenAI) -> str:
-    openai = hash_settings.answer.openai.model_copy(update={"base_url": fake.base_url, "timeout": 1})
-    settings = with_sections(
-        hash_settings,
-        answer={"provider": "openai", "openai": openai},
-        retrieval={"refusal_threshold": 0.0, "agreement_threshold": 0.0},  # hash similarities mean nothing
-    )
-    return serve(assistant=Assistant(settings, hash_assistant.embedder))
+def llm_url(serve_llm: Callable[..., str]) -> str:
+    return serve_llm(openai={"timeout": 1})
 
 
 @pytest.mark.parametrize("failure", list(FAILURES))
