@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 
@@ -97,16 +97,10 @@ class ExtractiveAnswerer:
 
     def _sentence_vectors(self, sentences: list[str]) -> np.ndarray:
         """Vectors of report sentences, each embedded once: they come from a finite corpus."""
-        found = {s: v for s in sentences if (v := self._vectors.get(s)) is not None}
-        missing = [s for s in dict.fromkeys(sentences) if s not in found]
-        if missing:
-            # No lock: each embedding runs on one core (torch pinned, or ONNX Runtime's single thread), so a
-            # question never queues behind the warm-up or another question; at worst a sentence is done twice.
-            vectors = self.embedder.embed_passages(missing, while_answering=True)
-            for sentence, vector in zip(missing, vectors, strict=True):
-                found[sentence] = vector
-                self._vectors.put(sentence, vector)
-        return np.stack([found[s] for s in sentences])
+        # No lock: each embedding runs on one core (torch pinned, or ONNX Runtime's single thread), so a
+        # question never queues behind the warm-up or another question; at worst a sentence is done twice.
+        embed = partial(self.embedder.embed_passages, while_answering=True)
+        return np.stack(self._vectors.get_many(sentences, embed))
 
     def warm(self, passages: list[Passage]) -> None:
         """Embed the sentences of the first ``warm_passages`` passages ahead of the first questions, both
@@ -200,7 +194,7 @@ _ASKING_AGAIN = re.compile(r"多少|几[个项家户所条次座名人万亿千�
 
 
 def asks_two_things(question: str) -> bool:
-    """"发放了多少消费券？撬动了多少消费？": two figures asked, two clauses answer."""
+    """ "发放了多少消费券？撬动了多少消费？": two figures asked, two clauses answer."""
     return len(_ASKING_AGAIN.findall(question)) >= 2 or question.count("？") + question.count("?") >= 2
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -44,6 +45,17 @@ class LRUCache(Generic[K, V]):
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+    def get_many(self, keys: Sequence[K], compute: Callable[[list[K]], Iterable[V]]) -> list[V]:
+        """The values of ``keys`` (repeats allowed), in order; the missing ones computed together, in
+        one call of ``compute`` (a batch of texts to embed), and kept."""
+        found = {k: v for k in keys if (v := self.get(k)) is not None}
+        missing = [k for k in dict.fromkeys(keys) if k not in found]
+        if missing:
+            for key, value in zip(missing, compute(missing), strict=True):
+                found[key] = value
+                self.put(key, value)
+        return [found[k] for k in keys]
 
     def clear(self) -> None:
         with self._lock:

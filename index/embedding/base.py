@@ -55,14 +55,10 @@ class TextEmbedder(Embeddings):
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         """One row per text; each distinct text is embedded once while it stays in the cache."""
-        found = {t: v for t in texts if (v := self.query_cache.get(t)) is not None}
-        missing = [t for t in dict.fromkeys(texts) if t not in found]
-        if missing:
-            prompted = [self.settings.query_prompt + t for t in missing]
-            for text, vector in zip(missing, self.query_batcher.embed(prompted), strict=True):
-                found[text] = vector
-                self.query_cache.put(text, vector)
-        return np.stack([found[t] for t in texts])
+        prompt = self.settings.query_prompt
+        return np.stack(
+            self.query_cache.get_many(texts, lambda new: self.query_batcher.embed([prompt + t for t in new]))
+        )
 
     @property
     def name(self) -> str:

@@ -97,8 +97,8 @@ class CorpusView:
         """Row lookups by chunk, report and period, so a query never scans the passages in Python."""
         self.row = {p.chunk_id: i for i, p in enumerate(self.passages)}
         self.doc_ids = sorted(self.snapshot.documents)
-        number = {d: i for i, d in enumerate(self.doc_ids)}
-        self.doc_of_row = np.array([number[p.doc] for p in self.passages], dtype=np.int32)
+        self._number = {d: i for i, d in enumerate(self.doc_ids)}
+        self.doc_of_row = np.array([self._number[p.doc] for p in self.passages], dtype=np.int32)
         self.period_of_row = np.array([period_year(p.period) for p in self.passages], dtype=np.int32)
         years = np.array([self.snapshot.documents[d].year or 0 for d in self.doc_ids], dtype=np.int32)
         self.report_year_of_row = years[self.doc_of_row] if len(years) else np.zeros(0, dtype=np.int32)
@@ -123,18 +123,21 @@ class CorpusView:
         """A mask of the passages of ``docs``; None means every passage."""
         if docs is None:
             return None
-        return np.isin(self.doc_of_row, [i for i, d in enumerate(self.doc_ids) if d in docs])
+        return np.isin(self.doc_of_row, self._numbers(docs))
+
+    def _numbers(self, docs: set[str] | frozenset[str]) -> list[int]:
+        """The numbers of the reports of ``docs`` this view holds."""
+        return [self._number[d] for d in docs if d in self._number]
 
     def vectors_of(self, docs: frozenset[str], limit: int) -> tuple[np.ndarray, np.ndarray] | None:
         """The rows of these reports and their chunks' vectors (read from chroma once per report and
-        kept), when they have at most ``limit`` chunks; else None. A vector search filtered to a few
-        reports costs chroma ~75 ms at 100k chunks; their own few hundred vectors cost numpy ~0.1 ms."""
-        numbers = [i for i, d in enumerate(self.doc_ids) if d in docs]
-        if sum(int(self._chunk_counts[i]) for i in numbers) > limit:
+        kept), when the view holds some of them and they have at most ``limit`` chunks; else None. A
+        vector search filtered to a few reports costs chroma ~75 ms at 100k chunks; their own few
+        hundred vectors cost numpy ~0.1 ms."""
+        numbers = self._numbers(docs)
+        if not numbers or sum(int(self._chunk_counts[i]) for i in numbers) > limit:
             return None
-        parts = [self._report_vectors(i) for i in numbers]
-        if not parts:
-            return np.zeros(0, dtype=np.int64), np.zeros((0, 1), dtype=np.float32)
+        parts = [self._report_vectors(i) for i in sorted(numbers)]
         return np.concatenate([rows for rows, _ in parts]), np.concatenate([m for _, m in parts])
 
     def _report_vectors(self, number: int) -> tuple[np.ndarray, np.ndarray]:

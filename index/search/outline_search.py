@@ -77,8 +77,8 @@ class OutlineSearch:
         self.dense_reports = dense_reports
         self.dense_units = dense_units
         self.doc_ids = [doc.doc_id for doc in documents]
-        number = {d: i for i, d in enumerate(self.doc_ids)}
-        self._doc = np.array([number[u.doc] for u in self.units], dtype=np.int32)
+        self._number = {d: i for i, d in enumerate(self.doc_ids)}
+        self._doc = np.array([self._number[u.doc] for u in self.units], dtype=np.int32)
         self._period = np.array([period_year(u.period) for u in self.units], dtype=np.int32)
         self._section = np.array([u.point is None for u in self.units], dtype=np.float64)
         self._vectors: LRUCache[int, np.ndarray] = LRUCache(cached_units)  # by unit row
@@ -108,7 +108,7 @@ class OutlineSearch:
         wanted = [period_year(p) for p in periods]
         allowed = np.ones(len(self.units), dtype=bool)
         if docs is not None:
-            allowed &= np.isin(self._doc, [i for i, d in enumerate(self.doc_ids) if d in docs])
+            allowed &= np.isin(self._doc, [self._number[d] for d in docs if d in self._number])
         if strict:
             allowed &= np.isin(self._period, [*wanted, 0])
         dense = self._dense(question, heading, allowed)
@@ -134,11 +134,8 @@ class OutlineSearch:
 
     def _unit_vectors(self, rows: np.ndarray) -> np.ndarray:
         """The units' vectors, embedding (once) those not yet kept."""
-        found = {int(r): v for r in rows if (v := self._vectors.get(int(r))) is not None}
-        missing = [int(r) for r in rows if int(r) not in found]
-        if missing:
-            vectors = self.embedder.embed_passages([self.units[r].text for r in missing], while_answering=True)
-            for row, vector in zip(missing, vectors, strict=True):
-                found[row] = vector
-                self._vectors.put(row, vector)
-        return np.stack([found[int(r)] for r in rows])
+
+        def embed(new: list[int]) -> np.ndarray:
+            return self.embedder.embed_passages([self.units[r].text for r in new], while_answering=True)
+
+        return np.stack(self._vectors.get_many(rows.tolist(), embed))

@@ -54,34 +54,46 @@ def copy_reports(db: Database, moved: dict[str, str], docs: Any, chunks: Any) ->
         by_segment[seg].append(doc_id)
     for seg, doc_ids in by_segment.items():
         old_docs, old_chunks = (db.collection(name) for name in db.segment(seg))
-        current = is_current(old_chunks.metadata)
-        records = [r for d in sorted(doc_ids) for r in (d, d + OUTLINE_SUFFIX)]  # reports, their outlines
-        reports: list[StoredDocument] = []
-        for batch in batches(records, db.write_batch()):
-            rows: Any = old_docs.get(ids=batch, include=["documents", "metadatas"])
-            embeddings = [packs.PLACEHOLDER for _ in rows["ids"]]
-            docs.add(ids=rows["ids"], embeddings=embeddings, documents=rows["documents"], metadatas=rows["metadatas"])
-            for rid, text, meta in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True):
-                if not packs.is_side_record(rid):
-                    reports.append(StoredDocument.from_record(rid, text or "", dict(meta or {})))
-        copied = set(_ids_in(docs, [d + OUTLINE_SUFFIX for d in doc_ids]))
-        packs.add_outlines(docs, [r for r in reports if r.doc_id + OUTLINE_SUFFIX not in copied])  # from before them
-        by_doc: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
-        ids = old_chunks.get(where={"doc": {"$in": sorted(doc_ids)}}, include=[])["ids"]
-        for batch in batches(ids, db.write_batch()):
-            rows = old_chunks.get(ids=batch, include=["documents", "metadatas", "embeddings"])
-            metadatas = [
-                with_tokens(dict(meta or {}), text, current)
-                for text, meta in zip(rows["documents"], rows["metadatas"], strict=True)
-            ]
-            chunks.add(ids=rows["ids"], embeddings=rows["embeddings"], documents=rows["documents"], metadatas=metadatas)
-            for cid, text, meta in zip(rows["ids"], rows["documents"], metadatas, strict=True):
-                by_doc[meta["doc"]].append((cid, {"text": text, **meta}))
-        packs.add_packs(docs, by_doc)
+        _copy_documents(old_docs, docs, sorted(doc_ids))
+        packs.add_packs(docs, _copy_chunks(db, old_chunks, chunks, sorted(doc_ids)))
 
 
-def _ids_in(collection: Any, ids: list[str]) -> list[str]:
-    return list(collection.get(ids=ids, include=[])["ids"]) if ids else []
+def _copy_documents(old_docs: Any, docs: Any, doc_ids: list[str]) -> None:
+    """The reports and their outline records; a report written before outlines were kept gets one."""
+    reports: list[StoredDocument] = []
+    copied: set[str] = set()
+    # a hundred records at a time: a report's text or outline is ~100 kB
+    for batch in batches([r for d in doc_ids for r in (d, d + OUTLINE_SUFFIX)], 100):
+        rows: Any = old_docs.get(ids=batch, include=["documents", "metadatas"])
+        embeddings = [packs.PLACEHOLDER for _ in rows["ids"]]
+        docs.add(ids=rows["ids"], embeddings=embeddings, documents=rows["documents"], metadatas=rows["metadatas"])
+        copied |= set(rows["ids"])
+        reports += [
+            StoredDocument.from_record(rid, text or "", dict(meta or {}))
+            for rid, text, meta in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
+            if not packs.is_side_record(rid)
+        ]
+    packs.add_outlines(docs, [r for r in reports if r.doc_id + OUTLINE_SUFFIX not in copied])
+
+
+def _copy_chunks(
+    db: Database, old_chunks: Any, chunks: Any, doc_ids: list[str]
+) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    """The reports' chunks with their vectors (their tokens made again if another tokenizer made them);
+    returns them by report, for their packs."""
+    current = is_current(old_chunks.metadata)
+    by_doc: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    ids = old_chunks.get(where={"doc": {"$in": doc_ids}}, include=[])["ids"]
+    for batch in batches(ids, db.write_batch()):
+        rows: Any = old_chunks.get(ids=batch, include=["documents", "metadatas", "embeddings"])
+        metadatas = [
+            with_tokens(dict(meta or {}), text, current)
+            for text, meta in zip(rows["documents"], rows["metadatas"], strict=True)
+        ]
+        chunks.add(ids=rows["ids"], embeddings=rows["embeddings"], documents=rows["documents"], metadatas=metadatas)
+        for cid, text, meta in zip(rows["ids"], rows["documents"], metadatas, strict=True):
+            by_doc[meta["doc"]].append((cid, {"text": text, **meta}))
+    return by_doc
 
 
 def reusable_vectors(db: Database, old: Layout | None, updated: list[str], ids: list[str]) -> dict[str, list[float]]:

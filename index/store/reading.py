@@ -69,12 +69,20 @@ def read_generation(db: Database, generation: str) -> Snapshot:
 
 
 def _packed_chunks(db: Database, docs: Any, live: list[str]) -> dict[str, dict[str, Any]]:
-    """The chunks of the reports that have a pack (``packs``), read a few reports at a time."""
+    """The chunks of the reports that have a readable pack (``packs``)."""
     out: dict[str, dict[str, Any]] = {}
-    for batch in batches([d + CHUNKS_SUFFIX for d in live], 100):
+    for doc_id, body in _side_records(db, docs, live, CHUNKS_SUFFIX).items():
+        out |= packs.unpack(doc_id, body) or {}
+    return out
+
+
+def _side_records(db: Database, docs: Any, live: list[str], suffix: str) -> dict[str, str]:
+    """The records kept beside these reports (``suffix``: their chunks, their outline), report → record,
+    read a hundred at a time (a record is a whole report's worth: ~100 kB)."""
+    out: dict[str, str] = {}
+    for batch in batches([d + suffix for d in live], 100):
         rows: Any = _get(db, docs, batch, ["documents"])
-        for record_id, body in zip(rows["ids"], rows["documents"], strict=True):
-            out |= packs.unpack(record_id.removesuffix(CHUNKS_SUFFIX), body or "") or {}
+        out |= {rid.removesuffix(suffix): body or "" for rid, body in zip(rows["ids"], rows["documents"], strict=True)}
     return out
 
 
@@ -97,12 +105,7 @@ def read_outline_tokens(db: Database, layout: Layout) -> dict[str, str]:
     they were kept have none."""
     out: dict[str, str] = {}
     for segment, live in layout.by_segment().items():
-        docs = db.collection(db.segment(segment)[0])
-        for batch in batches([d + OUTLINE_SUFFIX for d in live], db.write_batch()):
-            rows: Any = _get(db, docs, batch, ["documents"])
-            out |= {
-                rid.removesuffix(OUTLINE_SUFFIX): body for rid, body in zip(rows["ids"], rows["documents"], strict=True)
-            }
+        out |= _side_records(db, db.collection(db.segment(segment)[0]), live, OUTLINE_SUFFIX)
     return out
 
 
